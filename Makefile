@@ -1,0 +1,39 @@
+# Everything a fresh machine with Python 3.11+ and make needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test lint schema bench clean
+
+$(INSTALLED): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(INSTALLED)
+
+## Migrate the SQLite file, seed the demo tenant, serve http://127.0.0.1:8000/graphql
+run: install
+	$(BIN)/python -m app migrate
+	$(BIN)/python -m app seed
+	$(BIN)/python -m app serve --no-migrate
+
+## Lint, type-check, check import layers, run every test (SQLite and PostgreSQL)
+test: install lint
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## Regenerate the committed GraphQL contract from the code
+schema: install
+	$(BIN)/python -m app schema > schema.graphql
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Queue hooks: the GraphQL API server behind a contact-centre queue's Hooks tab."""

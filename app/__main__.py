@@ -1,0 +1,98 @@
+"""Command line: `python -m app serve|migrate|seed|token|schema`."""
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from app.core.database import close_database, open_database
+from app.core.identity import ALL_PERMISSIONS, issue_token
+from app.core.migrations import migrate
+from app.core.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate, then serve HTTP and GraphiQL")
+    serve.add_argument("--no-migrate", action="store_true", help="skip migrations")
+    commands.add_parser("migrate", help="bring the database to the newest migration")
+    seed = commands.add_parser("seed", help="create the demo tenant's data if it has none")
+    seed.add_argument("--tenant", help="tenant to seed (default: DEMO_TENANT)")
+    token = commands.add_parser("token", help="print a signed bearer token")
+    token.add_argument("--tenant", required=True)
+    token.add_argument("--user", required=True)
+    token.add_argument(
+        "--scope",
+        nargs="+",
+        default=None,
+        help=f"permissions (default: all of {' '.join(ALL_PERMISSIONS)})",
+    )
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    commands.add_parser("schema", help="print the GraphQL schema (SDL)")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "schema":
+        from app.graphql.schema import sdl  # only this command needs the API layer
+
+        sys.stdout.write(sdl())
+        return 0
+    settings = Settings()
+    if args.command == "token":
+        print(
+            issue_token(
+                settings.secret,
+                tenant=args.tenant,
+                user=args.user,
+                permissions=tuple(args.scope or ALL_PERMISSIONS),
+                ttl_seconds=args.ttl,
+                algorithm=settings.jwt_algorithm,
+            )
+        )
+        return 0
+    if args.command == "migrate":
+        asyncio.run(migrate(settings.database_url))
+        return 0
+    if args.command == "seed":
+        created = asyncio.run(_seed(settings, args.tenant or settings.demo_tenant))
+        print("demo data created" if created else "demo data already present")
+        return 0
+    return _serve(settings, migrate_first=not args.no_migrate)
+
+
+async def _seed(settings: Settings, tenant: str) -> bool:
+    from app.seed import seed_demo
+
+    await open_database(settings.database_url)
+    try:
+        return await seed_demo(tenant)
+    finally:
+        await close_database()
+
+
+def _serve(settings: Settings, *, migrate_first: bool) -> int:
+    import uvicorn
+
+    from app.web.app import create_app
+
+    if migrate_first:
+        asyncio.run(migrate(settings.database_url))
+    url = f"http://{settings.host}:{settings.port}/graphql"
+    print(f"\n  GraphiQL: {url}")
+    if settings.prefill_graphiql_token:
+        token = issue_token(
+            settings.secret,
+            tenant=settings.demo_tenant,
+            user="demo",
+            permissions=tuple(ALL_PERMISSIONS),
+            ttl_seconds=12 * 3600,
+            algorithm=settings.jwt_algorithm,
+        )
+        print(f"  Bearer token for tenant '{settings.demo_tenant}' (12 h):\n  {token}\n")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

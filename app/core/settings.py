@@ -1,0 +1,43 @@
+"""The one typed settings class. Build it once and pass it down; never read env elsewhere."""
+
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Only ever used outside production, where a newcomer must not need to configure anything.
+DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    app_env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite://data/hooks.sqlite3"
+    jwt_secret: SecretStr | None = None
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    # GraphiQL's header editor is prefilled with a token for this tenant (never in production).
+    demo_tenant: str = "demo"
+    graphiql_enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _production_is_explicit(self) -> "Settings":
+        if self.app_env == "production" and self.jwt_secret is None:
+            raise ValueError("JWT_SECRET must be set when APP_ENV=production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def secret(self) -> str:
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        return DEVELOPMENT_JWT_SECRET
+
+    @property
+    def prefill_graphiql_token(self) -> bool:
+        return not self.is_production and self.graphiql_enabled

@@ -1,0 +1,59 @@
+"""Give every top-level error a machine-readable `extensions.code`, and mask bugs."""
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from graphql.error import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from app.core.errors import InvalidInput, NotAuthenticated, PermissionDenied
+
+log = logging.getLogger("app.graphql")
+
+INTERNAL_MESSAGE = "Internal server error; quote the request id when reporting it."
+
+
+class ClassifyErrors(SchemaExtension):
+    def __init__(self, *, mask_internal: bool) -> None:
+        self.mask_internal = mask_internal
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [self._classify(error) for error in result.errors]
+
+    def _classify(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if original is None or isinstance(original, GraphQLError):
+            return error  # syntax, validation and variable errors speak for themselves
+        extensions: dict[str, Any]
+        message = error.message
+        match original:
+            case PermissionDenied():
+                extensions = {"code": "FORBIDDEN", "permission": original.permission}
+            case NotAuthenticated():
+                extensions = {"code": "UNAUTHENTICATED"}
+            case InvalidInput():
+                extensions = {"code": "BAD_USER_INPUT", "field": original.field}
+            case _:
+                request_id = getattr(self.execution_context.context, "request_id", None)
+                log.error(
+                    "unexpected error in %s (request %s)",
+                    error.path,
+                    request_id,
+                    exc_info=original,
+                )
+                extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+                if self.mask_internal:
+                    message = INTERNAL_MESSAGE
+        return GraphQLError(
+            message=message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=original,
+            extensions={**(error.extensions or {}), **extensions},
+        )

@@ -1,0 +1,105 @@
+from typing import Annotated
+
+import strawberry
+
+from app.core import errors as domain
+from app.graphql.context import Info
+from app.graphql.enums import FlowSchemaType
+from app.graphql.errors import (
+    FlowSchemaInUseError,
+    InvalidInputError,
+    NotFoundError,
+    require_pk,
+)
+from app.graphql.flow_schemas.types import FlowSchema
+from app.models import FlowSchemaType as DomainFlowSchemaType
+from app.services import flow_schemas as schema_service
+
+
+@strawberry.input(description="A new flow schema.")
+class CreateFlowSchemaInput:
+    name: str = strawberry.field(description="The display name, 1 to 200 characters.")
+    type: FlowSchemaType = strawberry.field(description="The schema's kind.")
+
+
+@strawberry.type(description="The flow schema was created.")
+class CreateFlowSchemaSuccess:
+    flow_schema: FlowSchema = strawberry.field(description="The new flow schema.")
+
+
+@strawberry.type(description="The flow schema was renamed.")
+class RenameFlowSchemaSuccess:
+    flow_schema: FlowSchema = strawberry.field(description="The flow schema as it is now.")
+
+
+@strawberry.type(description="The flow schema was deleted.")
+class DeleteFlowSchemaSuccess:
+    deleted_id: strawberry.ID = strawberry.field(description="The flow schema removed.")
+
+
+CreateFlowSchemaResult = Annotated[
+    CreateFlowSchemaSuccess | InvalidInputError,
+    strawberry.union("CreateFlowSchemaResult", description="The outcome of createFlowSchema."),
+]
+RenameFlowSchemaResult = Annotated[
+    RenameFlowSchemaSuccess | InvalidInputError | NotFoundError,
+    strawberry.union("RenameFlowSchemaResult", description="The outcome of renameFlowSchema."),
+]
+DeleteFlowSchemaResult = Annotated[
+    DeleteFlowSchemaSuccess | InvalidInputError | NotFoundError | FlowSchemaInUseError,
+    strawberry.union("DeleteFlowSchemaResult", description="The outcome of deleteFlowSchema."),
+]
+
+
+@strawberry.type
+class FlowSchemaMutations:
+    @strawberry.mutation(description="Create a flow schema. Needs `flows:write`.")
+    async def create_flow_schema(
+        self,
+        info: Info,
+        input: CreateFlowSchemaInput,  # noqa: A002 - contract name
+    ) -> CreateFlowSchemaResult | None:
+        try:
+            row = await schema_service.create_flow_schema(
+                info.context.principal, input.name, DomainFlowSchemaType(input.type.value)
+            )
+        except domain.InvalidInput as error:
+            return InvalidInputError.from_domain(error)
+        return CreateFlowSchemaSuccess(flow_schema=FlowSchema.from_model(row))
+
+    @strawberry.mutation(description="Rename a flow schema. Needs `flows:write`.")
+    async def rename_flow_schema(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],  # noqa: A002
+        name: Annotated[str, strawberry.argument(description="The new name, 1 to 200 characters.")],
+    ) -> RenameFlowSchemaResult | None:
+        try:
+            row = await schema_service.rename_flow_schema(
+                info.context.principal, require_pk(id, "FlowSchema", "id"), name
+            )
+        except domain.InvalidInput as error:
+            return InvalidInputError.from_domain(error)
+        except domain.NotFound as error:
+            return NotFoundError.from_domain(error)
+        return RenameFlowSchemaSuccess(flow_schema=FlowSchema.from_model(row))
+
+    @strawberry.mutation(
+        description="Delete a flow schema; refused while hooks use it. Needs `flows:write`."
+    )
+    async def delete_flow_schema(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],  # noqa: A002
+    ) -> DeleteFlowSchemaResult | None:
+        try:
+            await schema_service.delete_flow_schema(
+                info.context.principal, require_pk(id, "FlowSchema", "id")
+            )
+        except domain.InvalidInput as error:
+            return InvalidInputError.from_domain(error)
+        except domain.NotFound as error:
+            return NotFoundError.from_domain(error)
+        except domain.FlowSchemaInUse as error:
+            return FlowSchemaInUseError.from_domain(error)
+        return DeleteFlowSchemaSuccess(deleted_id=id)

@@ -1,0 +1,74 @@
+from typing import Annotated
+
+import strawberry
+
+from app.core.pagination import page_request
+from app.graphql.context import Info
+from app.graphql.enums import FlowSchemaType
+from app.graphql.flow_schemas.types import FlowSchema, FlowSchemaConnection
+from app.graphql.ids import pk_of
+from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
+from app.models import FlowSchemaType as DomainFlowSchemaType
+from app.services import flow_schemas as schema_service
+
+
+@strawberry.type
+class FlowSchemaQueries:
+    @strawberry.field(
+        description="One flow schema, or null if it does not exist for your tenant. "
+        "Needs `flows:read`."
+    )
+    async def flow_schema(
+        self,
+        info: Info,
+        id: strawberry.ID,  # noqa: A002 - contract name
+    ) -> FlowSchema | None:
+        pk = pk_of(id, "FlowSchema")
+        if pk is None:
+            return None
+        row = await schema_service.get_flow_schema(info.context.principal, pk)
+        return FlowSchema.from_model(row) if row else None
+
+    @strawberry.field(
+        description="The flow schema dropdown: newest first, optionally those whose name starts "
+        "with `search` (any case), of the types SERVICE and DEFAULT unless `types` says "
+        "otherwise. Needs `flows:read`."
+    )
+    async def flow_schemas(
+        self,
+        info: Info,
+        search: Annotated[
+            str | None, strawberry.argument(description="A name prefix, matched in any case.")
+        ] = None,
+        types: Annotated[
+            list[FlowSchemaType] | None,
+            strawberry.argument(
+                description="Only these types; SERVICE and DEFAULT when not given."
+            ),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Start after this cursor.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION
+            ),
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="End before this cursor.")
+        ] = None,
+    ) -> FlowSchemaConnection:
+        page = page_request(
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            sort=schema_service.FLOW_SCHEMA_SORT,
+        )
+        wanted = [DomainFlowSchemaType(t.value) for t in types] if types is not None else None
+        found = await schema_service.search_flow_schemas(
+            info.context.principal, search, wanted, page
+        )
+        return connection_of(found, FlowSchema.from_model)

@@ -1,0 +1,29 @@
+from datetime import datetime
+
+import strawberry
+
+from app.graphql.enums import FlowSchemaType
+from app.graphql.ids import to_global_id
+from app.graphql.relay import Connection, Node
+from app.models import FlowSchema as FlowSchemaRow
+
+
+@strawberry.type(description="A flow schema: a routing or automation script a hook can run.")
+class FlowSchema(Node):
+    name: str = strawberry.field(description="The schema's display name.")
+    type: FlowSchemaType = strawberry.field(description="The schema's kind.")
+    created_at: datetime = strawberry.field(description="When the schema was created.")
+    updated_at: datetime = strawberry.field(description="When the schema last changed.")
+
+    @classmethod
+    def from_model(cls, row: FlowSchemaRow) -> "FlowSchema":
+        return cls(
+            id=strawberry.ID(to_global_id("FlowSchema", row.pk)),
+            name=row.name,
+            type=FlowSchemaType(row.type),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+FlowSchemaConnection = Connection[FlowSchema]

@@ -1,0 +1,239 @@
+from typing import Annotated
+
+import strawberry
+
+from app.core import errors as domain
+from app.graphql.context import Info
+from app.graphql.enums import QueueHookEvent
+from app.graphql.errors import (
+    DuplicateEnabledEventError,
+    FlowSchemaNotAllowedError,
+    InvalidInputError,
+    NotFoundError,
+    VersionConflictError,
+    require_pk,
+)
+from app.graphql.hooks.types import QueueHook
+from app.graphql.ids import pk_of, to_global_id
+from app.models import QueueHookEvent as DomainEvent
+from app.services import hooks as hook_service
+from app.services.hooks import UNSET, HookUpdate
+
+
+@strawberry.input(description="A new hook.")
+class CreateQueueHookInput:
+    queue_id: strawberry.ID = strawberry.field(description="The queue to add the hook to.")
+    event: QueueHookEvent = strawberry.field(description="The event that fires the hook.")
+    flow_schema_id: strawberry.ID = strawberry.field(
+        description="The flow schema to run: of your tenant, of type SERVICE or DEFAULT."
+    )
+    enabled: bool = strawberry.field(default=True, description="The State; enabled by default.")
+
+
+@strawberry.input(description="A partial edit of a hook: only the fields you send change.")
+class UpdateQueueHookInput:
+    id: strawberry.ID = strawberry.field(description="The hook to change.")
+    event: strawberry.Maybe[QueueHookEvent] = strawberry.field(description="A new event.")
+    flow_schema_id: strawberry.Maybe[strawberry.ID] = strawberry.field(
+        description="A new flow schema: of your tenant, of type SERVICE or DEFAULT."
+    )
+    enabled: strawberry.Maybe[bool] = strawberry.field(description="A new State.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description="The version your edit is based on; if the hook has moved on, nothing "
+        "changes and you get a VersionConflictError.",
+    )
+
+
+@strawberry.type(description="The hook was created.")
+class CreateQueueHookSuccess:
+    hook: QueueHook = strawberry.field(description="The new hook.")
+
+
+@strawberry.type(description="The hook was changed (or already was as asked).")
+class UpdateQueueHookSuccess:
+    hook: QueueHook = strawberry.field(description="The hook as it is now.")
+
+
+@strawberry.type(description="The hook's State is as asked.")
+class SetQueueHookEnabledSuccess:
+    hook: QueueHook = strawberry.field(description="The hook as it is now.")
+
+
+@strawberry.type(description="All of the hooks were removed.")
+class DeleteQueueHooksSuccess:
+    deleted_ids: list[strawberry.ID] = strawberry.field(description="The ids removed.")
+
+
+CreateQueueHookResult = Annotated[
+    CreateQueueHookSuccess
+    | InvalidInputError
+    | NotFoundError
+    | FlowSchemaNotAllowedError
+    | DuplicateEnabledEventError,
+    strawberry.union("CreateQueueHookResult", description="The outcome of createQueueHook."),
+]
+UpdateQueueHookResult = Annotated[
+    UpdateQueueHookSuccess
+    | InvalidInputError
+    | NotFoundError
+    | FlowSchemaNotAllowedError
+    | DuplicateEnabledEventError
+    | VersionConflictError,
+    strawberry.union("UpdateQueueHookResult", description="The outcome of updateQueueHook."),
+]
+SetQueueHookEnabledResult = Annotated[
+    SetQueueHookEnabledSuccess
+    | InvalidInputError
+    | NotFoundError
+    | DuplicateEnabledEventError
+    | VersionConflictError,
+    strawberry.union(
+        "SetQueueHookEnabledResult", description="The outcome of setQueueHookEnabled."
+    ),
+]
+DeleteQueueHooksResult = Annotated[
+    DeleteQueueHooksSuccess | InvalidInputError | NotFoundError,
+    strawberry.union("DeleteQueueHooksResult", description="The outcome of deleteQueueHooks."),
+]
+
+
+def _hook_error(
+    error: domain.DomainError,
+) -> (
+    InvalidInputError
+    | NotFoundError
+    | FlowSchemaNotAllowedError
+    | DuplicateEnabledEventError
+    | VersionConflictError
+):
+    match error:
+        case domain.InvalidInput():
+            return InvalidInputError.from_domain(error)
+        case domain.NotFound():
+            return NotFoundError.from_domain(error)
+        case domain.FlowSchemaNotAllowed():
+            return FlowSchemaNotAllowedError.from_domain(error)
+        case domain.DuplicateEnabledEvent():
+            return DuplicateEnabledEventError.from_domain(error)
+        case domain.VersionConflict():
+            return VersionConflictError.from_domain(error)
+    raise error
+
+
+@strawberry.type
+class HookMutations:
+    @strawberry.mutation(description="Add a hook to a queue. Needs `queues:write`.")
+    async def create_queue_hook(
+        self,
+        info: Info,
+        input: CreateQueueHookInput,  # noqa: A002 - contract name
+    ) -> CreateQueueHookResult | None:
+        try:
+            row = await hook_service.create_hook(
+                info.context.principal,
+                queue_id=require_pk(input.queue_id, "Queue", "queueId"),
+                event=DomainEvent(input.event.value),
+                schema_id=require_pk(input.flow_schema_id, "FlowSchema", "flowSchemaId"),
+                enabled=input.enabled,
+            )
+        except (
+            domain.InvalidInput,
+            domain.NotFound,
+            domain.FlowSchemaNotAllowed,
+            domain.DuplicateEnabledEvent,
+        ) as error:
+            return _hook_error(error)  # type: ignore[return-value]
+        return CreateQueueHookSuccess(hook=QueueHook.from_model(row))
+
+    @strawberry.mutation(
+        description="Change a hook's event, flow schema or State; fields not sent keep their "
+        "value. Needs `queues:write`."
+    )
+    async def update_queue_hook(
+        self,
+        info: Info,
+        input: UpdateQueueHookInput,  # noqa: A002 - contract name
+    ) -> UpdateQueueHookResult | None:
+        try:
+            update = HookUpdate(
+                event=DomainEvent(input.event.value.value) if input.event else UNSET,
+                schema_id=require_pk(input.flow_schema_id.value, "FlowSchema", "flowSchemaId")
+                if input.flow_schema_id
+                else UNSET,
+                enabled=input.enabled.value if input.enabled else UNSET,
+                expected_version=input.expected_version,
+            )
+            row = await hook_service.update_hook(
+                info.context.principal, require_pk(input.id, "QueueHook", "id"), update
+            )
+        except (
+            domain.InvalidInput,
+            domain.NotFound,
+            domain.FlowSchemaNotAllowed,
+            domain.DuplicateEnabledEvent,
+            domain.VersionConflict,
+        ) as error:
+            return _hook_error(error)  # type: ignore[return-value]
+        return UpdateQueueHookSuccess(hook=QueueHook.from_model(row))
+
+    @strawberry.mutation(
+        description="The State switch: enable or disable a hook. Needs `queues:write`."
+    )
+    async def set_queue_hook_enabled(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The hook.")],  # noqa: A002
+        enabled: Annotated[bool, strawberry.argument(description="The new State.")],
+        expected_version: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Refuse the change if the hook is no longer at this version."
+            ),
+        ] = None,
+    ) -> SetQueueHookEnabledResult | None:
+        try:
+            row = await hook_service.update_hook(
+                info.context.principal,
+                require_pk(id, "QueueHook", "id"),
+                HookUpdate(enabled=enabled, expected_version=expected_version),
+            )
+        except (
+            domain.InvalidInput,
+            domain.NotFound,
+            domain.DuplicateEnabledEvent,
+            domain.VersionConflict,
+        ) as error:
+            return _hook_error(error)  # type: ignore[return-value]
+        return SetQueueHookEnabledSuccess(hook=QueueHook.from_model(row))
+
+    @strawberry.mutation(
+        description="Bulk remove: all of the hooks are removed in one transaction, or none are "
+        "and the error names the ids not found. Needs `queues:write`."
+    )
+    async def delete_queue_hooks(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="The hooks to remove.")
+        ],
+    ) -> DeleteQueueHooksResult | None:
+        principal = info.context.principal
+        try:
+            pks: list[int] = []
+            foreign: list[str] = []  # ids of other types: they name no hook
+            for global_id in ids:
+                pk = pk_of(global_id, "QueueHook", "ids")
+                if pk is None:
+                    foreign.append(global_id)
+                else:
+                    pks.append(pk)
+            if foreign:
+                missing = await hook_service.missing_hooks(principal, pks)
+                raise domain.NotFound("queue hook", [*missing, *foreign])
+            deleted = await hook_service.delete_hooks(principal, pks)
+        except (domain.InvalidInput, domain.NotFound) as error:
+            return _hook_error(error)  # type: ignore[return-value]
+        return DeleteQueueHooksSuccess(
+            deleted_ids=[strawberry.ID(to_global_id("QueueHook", pk)) for pk in deleted]
+        )

@@ -1,0 +1,117 @@
+from typing import Annotated
+
+import strawberry
+
+from app.core.pagination import page_request
+from app.graphql.context import Info
+from app.graphql.enums import SortDirection
+from app.graphql.hooks.types import QueueHook, QueueHookConnection, QueueHookFilter, QueueHookOrder
+from app.graphql.ids import pk_of
+from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
+from app.models import QueueHookEvent as DomainEvent
+from app.services import hooks as hook_service
+from app.services.hooks import HookFilter
+
+
+def _hook_filter(given: QueueHookFilter | None) -> HookFilter:
+    if given is None:
+        return HookFilter()
+    schema_ids = None
+    if given.flow_schema_ids is not None:
+        # An id of another type can match no hook, so it is simply dropped.
+        pks = (pk_of(i, "FlowSchema", "filter.flowSchemaIds") for i in given.flow_schema_ids)
+        schema_ids = [pk for pk in pks if pk is not None]
+    return HookFilter(
+        events=[DomainEvent(e.value) for e in given.events] if given.events is not None else None,
+        enabled=given.enabled,
+        schema_ids=schema_ids,
+    )
+
+
+async def hooks_of_queue(
+    info: Info,
+    queue_pk: int,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    filter: QueueHookFilter | None,  # noqa: A002 - the contract's argument name
+    order_by: QueueHookOrder | None,
+) -> QueueHookConnection | None:
+    order = order_by or QueueHookOrder()
+    sort = order.field.to_domain()
+    descending = order.direction is SortDirection.DESC
+    page = page_request(
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        sort=hook_service.sort_key(sort, descending),
+    )
+    found = await hook_service.list_hooks(
+        info.context.principal, queue_pk, _hook_filter(filter), sort, descending, page
+    )
+    if found is None:
+        return None
+    return connection_of(found, QueueHook.from_model)
+
+
+@strawberry.type
+class HookQueries:
+    @strawberry.field(
+        description="A page of a queue's hooks, sorted by event unless `orderBy` says otherwise. "
+        "Null if the queue does not exist for your tenant. Needs `queues:read`."
+    )
+    async def queue_hooks(
+        self,
+        info: Info,
+        queue_id: strawberry.ID,
+        first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Start after this cursor.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION
+            ),
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="End before this cursor.")
+        ] = None,
+        filter: Annotated[  # noqa: A002 - contract name
+            QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
+        ] = None,
+        order_by: Annotated[
+            QueueHookOrder | None,
+            strawberry.argument(description="The sort order; event ascending by default."),
+        ] = None,
+    ) -> QueueHookConnection | None:
+        queue_pk = pk_of(queue_id, "Queue", "queueId")
+        if queue_pk is None:
+            return None
+        return await hooks_of_queue(
+            info,
+            queue_pk,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )
+
+    @strawberry.field(
+        description="One hook, or null if it does not exist for your tenant. Needs `queues:read`."
+    )
+    async def queue_hook(
+        self,
+        info: Info,
+        id: strawberry.ID,  # noqa: A002 - contract name
+    ) -> QueueHook | None:
+        pk = pk_of(id, "QueueHook")
+        if pk is None:
+            return None
+        row = await hook_service.get_hook(info.context.principal, pk)
+        return QueueHook.from_model(row) if row else None

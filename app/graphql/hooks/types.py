@@ -1,0 +1,100 @@
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from app.graphql.context import Info
+from app.graphql.enums import QueueHookEvent, SortDirection
+from app.graphql.flow_schemas.types import FlowSchema
+from app.graphql.ids import to_global_id
+from app.graphql.relay import Connection, Node
+from app.models import QueueHook as QueueHookRow
+from app.services.hooks import HookSort
+
+if TYPE_CHECKING:
+    from app.graphql.queues.types import Queue
+
+
+@strawberry.type(description="A hook: when `event` happens in `queue`, run `flowSchema`.")
+class QueueHook(Node):
+    event: QueueHookEvent = strawberry.field(description="The queue event that fires the hook.")
+    flow_schema: FlowSchema = strawberry.field(description="The flow schema the hook runs.")
+    enabled: bool = strawberry.field(
+        description="The State switch: only enabled hooks fire. At most one enabled hook per "
+        "queue and event."
+    )
+    version: int = strawberry.field(
+        description="Starts at 1 and grows by one on each change; send it back as "
+        "`expectedVersion` to refuse your change if someone else changed the hook meanwhile."
+    )
+    created_at: datetime = strawberry.field(description="When the hook was created.")
+    created_by: str = strawberry.field(description="The user who created the hook.")
+    updated_at: datetime = strawberry.field(description="When the hook last changed.")
+    updated_by: str = strawberry.field(description="The user who last changed the hook.")
+    _queue_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The queue the hook belongs to.")
+    async def queue(
+        self, info: Info
+    ) -> Annotated["Queue", strawberry.lazy("app.graphql.queues.types")]:
+        from app.graphql.queues.types import Queue  # a cycle: queues list their hooks
+
+        row = await info.context.loaders.queue_by_id.load(self._queue_pk)
+        if row is None:  # the hook was readable, so its queue is the caller's
+            raise LookupError(f"queue {self._queue_pk} of a visible hook is missing")
+        return Queue.from_model(row)
+
+    @classmethod
+    def from_model(cls, row: QueueHookRow) -> "QueueHook":
+        return cls(
+            id=strawberry.ID(to_global_id("QueueHook", row.pk)),
+            event=QueueHookEvent(row.event),
+            flow_schema=FlowSchema.from_model(row.schema),
+            enabled=row.enabled,
+            version=row.version,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            updated_at=row.updated_at,
+            updated_by=row.updated_by,
+            _queue_pk=row.queue_id,
+        )
+
+
+QueueHookConnection = Connection[QueueHook]
+
+
+@strawberry.enum(description="What to sort hooks by; the hook's id always breaks ties.")
+class QueueHookOrderField(Enum):
+    EVENT = strawberry.enum_value("event", description="The event's name, alphabetically.")
+    FLOW_SCHEMA_NAME = strawberry.enum_value(
+        "flow_schema_name", description="The flow schema's name."
+    )
+    ENABLED = strawberry.enum_value("enabled", description="The State: disabled first when ASC.")
+    CREATED_AT = strawberry.enum_value("created_at", description="Creation time.")
+
+    def to_domain(self) -> HookSort:
+        return HookSort[self.name]
+
+
+@strawberry.input(description="How to sort hooks.")
+class QueueHookOrder:
+    field: QueueHookOrderField = strawberry.field(
+        default=QueueHookOrderField.EVENT, description="What to sort by."
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="Which way to sort."
+    )
+
+
+@strawberry.input(description="Narrows the hooks listed; all given conditions must hold.")
+class QueueHookFilter:
+    events: list[QueueHookEvent] | None = strawberry.field(
+        default=None, description="Only hooks for one of these events."
+    )
+    enabled: bool | None = strawberry.field(
+        default=None, description="Only enabled (true) or only disabled (false) hooks."
+    )
+    flow_schema_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Only hooks running one of these flow schemas."
+    )

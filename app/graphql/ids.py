@@ -1,0 +1,35 @@
+"""Opaque global ids: base64 of "<TypeName>:<primary key>"."""
+
+import base64
+import binascii
+
+from app.core.errors import InvalidInput
+
+
+def to_global_id(type_name: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def parse_global_id(global_id: str) -> tuple[str, int]:
+    """Return (type name, pk); raises InvalidInput for text that is no id of ours."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, raw_pk = base64.urlsafe_b64decode(padded).decode().partition(":")
+        pk = int(raw_pk)
+    except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        raise InvalidInput("id", f"'{global_id}' is not a valid id") from error
+    if not type_name or pk < 1 or pk > 2**31 - 1:
+        raise InvalidInput("id", f"'{global_id}' is not a valid id")
+    return type_name, pk
+
+
+def pk_of(global_id: str, type_name: str, field: str = "id") -> int | None:
+    """The pk if the id is of `type_name`, None if it names another type.
+
+    Raises InvalidInput (naming `field`) for text that is no id at all.
+    """
+    try:
+        found_type, pk = parse_global_id(global_id)
+    except InvalidInput as error:
+        raise InvalidInput(field, error.message) from error
+    return pk if found_type == type_name else None

@@ -1,0 +1,57 @@
+from typing import Annotated
+
+import strawberry
+
+from app.core.pagination import page_request
+from app.graphql.context import Info
+from app.graphql.ids import pk_of
+from app.graphql.queues.types import Queue, QueueConnection
+from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
+from app.services import queues as queue_service
+
+
+@strawberry.type
+class QueueQueries:
+    @strawberry.field(
+        description="One queue, or null if it does not exist for your tenant. Needs `queues:read`."
+    )
+    async def queue(
+        self,
+        info: Info,
+        id: strawberry.ID,  # noqa: A002 - contract name
+    ) -> Queue | None:
+        pk = pk_of(id, "Queue")
+        if pk is None:
+            return None
+        row = await queue_service.get_queue(info.context.principal, pk)
+        return Queue.from_model(row) if row else None
+
+    @strawberry.field(
+        description="Your tenant's queues by name, optionally those whose name starts with "
+        "`search` (any case). Needs `queues:read`."
+    )
+    async def queues(
+        self,
+        info: Info,
+        search: Annotated[
+            str | None, strawberry.argument(description="A name prefix, matched in any case.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Start after this cursor.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION
+            ),
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="End before this cursor.")
+        ] = None,
+    ) -> QueueConnection:
+        page = page_request(
+            first=first, after=after, last=last, before=before, sort=queue_service.QUEUE_SORT
+        )
+        found = await queue_service.search_queues(info.context.principal, search, page)
+        return connection_of(found, Queue.from_model)

@@ -1,0 +1,75 @@
+from datetime import datetime
+
+from typing import Annotated
+
+import strawberry
+
+from app.graphql.context import Info
+from app.graphql.enums import QueueType
+from app.graphql.hooks.queries import hooks_of_queue
+from app.graphql.hooks.types import QueueHookConnection, QueueHookFilter, QueueHookOrder
+from app.graphql.ids import to_global_id
+from app.graphql.relay import PAGE_ARGS_DESCRIPTION, Connection, Node
+from app.models import Queue as QueueRow
+
+
+@strawberry.type(description="A queue of calls or chats; its hooks run flows on its events.")
+class Queue(Node):
+    name: str = strawberry.field(description="The queue's display name.")
+    type: QueueType = strawberry.field(description="The queue's kind.")
+    created_at: datetime = strawberry.field(description="When the queue was created.")
+    updated_at: datetime = strawberry.field(description="When the queue last changed.")
+    _pk: strawberry.Private[int]
+
+    @strawberry.field(description="A page of this queue's hooks; the same as `Query.queueHooks`.")
+    async def hooks(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Start after this cursor.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION
+            ),
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description="End before this cursor.")
+        ] = None,
+        filter: Annotated[  # noqa: A002 - contract name
+            QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
+        ] = None,
+        order_by: Annotated[
+            QueueHookOrder | None,
+            strawberry.argument(description="The sort order; event ascending by default."),
+        ] = None,
+    ) -> QueueHookConnection:
+        found = await hooks_of_queue(
+            info,
+            self._pk,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )
+        if found is None:  # deleted between loading the queue and listing its hooks
+            raise LookupError(f"queue {self._pk} disappeared")
+        return found
+
+    @classmethod
+    def from_model(cls, row: QueueRow) -> "Queue":
+        return cls(
+            id=strawberry.ID(to_global_id("Queue", row.pk)),
+            name=row.name,
+            type=QueueType(row.type),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            _pk=row.pk,
+        )
+
+
+QueueConnection = Connection[Queue]

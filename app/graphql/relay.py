@@ -1,0 +1,74 @@
+"""Relay building blocks: the Node interface and keyset connections."""
+
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+import strawberry
+from tortoise.models import Model
+
+from app.core.pagination import MAX_PAGE_SIZE
+from app.services.paging import Page
+
+NodeType = TypeVar("NodeType")
+
+PAGE_ARGS_DESCRIPTION = f"Default 10, at most {MAX_PAGE_SIZE}."
+
+
+@strawberry.interface(description="An object with a globally unique, opaque id.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="The object's global id.")
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor.")
+    end_cursor: str | None = strawberry.field(description="The last edge's cursor.")
+    _has_next: strawberry.Private[Callable[[], Awaitable[bool]]]
+    _has_previous: strawberry.Private[Callable[[], Awaitable[bool]]]
+
+    @strawberry.field(description="Whether more edges follow this page.")
+    async def has_next_page(self) -> bool:
+        return await self._has_next()
+
+    @strawberry.field(description="Whether edges come before this page.")
+    async def has_previous_page(self) -> bool:
+        return await self._has_previous()
+
+
+@strawberry.type(description="An item of a page with its cursor.")
+class Edge(Generic[NodeType]):
+    cursor: str = strawberry.field(description="Pass as `after` or `before` to page from here.")
+    node: NodeType = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, Relay style, with keyset cursors.")
+class Connection(Generic[NodeType]):
+    edges: list[Edge[NodeType]] = strawberry.field(description="The items with their cursors.")
+    nodes: list[NodeType] = strawberry.field(description="The items alone.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits.")
+    _total_count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the whole list has (costs a count query).")
+    async def total_count(self) -> int:
+        return await self._total_count()
+
+
+M = TypeVar("M", bound=Model)
+
+
+def connection_of(page: Page[M], project: Callable[[M], NodeType]) -> Connection[NodeType]:
+    nodes = [project(row) for row in page.rows]
+    edges = [
+        Edge(cursor=page.cursor(row), node=node) for row, node in zip(page.rows, nodes, strict=True)
+    ]
+    return Connection(
+        edges=edges,
+        nodes=nodes,
+        page_info=PageInfo(
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+            _has_next=page.has_next,
+            _has_previous=page.has_previous,
+        ),
+        _total_count=page.total_count,
+    )

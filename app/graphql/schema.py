@@ -1,0 +1,52 @@
+"""The schema, composed from each domain's query and mutation roots."""
+
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+
+from app.graphql.extensions import ClassifyErrors
+from app.graphql.flow_schemas.mutations import FlowSchemaMutations
+from app.graphql.flow_schemas.queries import FlowSchemaQueries
+from app.graphql.flow_schemas.types import FlowSchema
+from app.graphql.hooks.mutations import HookMutations
+from app.graphql.hooks.queries import HookQueries
+from app.graphql.hooks.types import QueueHook
+from app.graphql.node import NodeQueries
+from app.graphql.queues.mutations import QueueMutations
+from app.graphql.queues.queries import QueueQueries
+from app.graphql.queues.types import Queue
+
+SDL_PATH = Path(__file__).resolve().parents[2] / "schema.graphql"
+
+
+@strawberry.type(description="Read the registry: queues, their hooks, flow schemas.")
+class Query(NodeQueries, QueueQueries, HookQueries, FlowSchemaQueries):
+    pass
+
+
+@strawberry.type(
+    description="Change the registry. Expected failures come back as typed errors in each "
+    "field's result union; nothing changes when a mutation fails."
+)
+class Mutation(HookMutations, QueueMutations, FlowSchemaMutations):
+    pass
+
+
+def build_schema(*, mask_internal_errors: bool = False) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Queue, QueueHook, FlowSchema],
+        config=StrawberryConfig(auto_camel_case=True),
+        extensions=[
+            lambda: ClassifyErrors(mask_internal=mask_internal_errors),
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
+        ],
+    )
+
+
+def sdl() -> str:
+    return build_schema().as_str() + "\n"

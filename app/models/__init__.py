@@ -1,0 +1,66 @@
+"""The Tortoise models: the only place that defines tables.
+
+Constraints that Tortoise cannot express (the partial unique index "one enabled
+hook per queue and event", CHECK constraints on enum columns) live in the
+migrations, which are the source of truth for the schema.
+"""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from app.models.enums import FlowSchemaType, QueueHookEvent, QueueType
+
+__all__ = ["FlowSchema", "FlowSchemaType", "Queue", "QueueHook", "QueueHookEvent", "QueueType"]
+
+
+class Queue(Model):
+    id = fields.IntField(primary_key=True)
+    tenant = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=200)
+    type = fields.CharEnumField(QueueType, max_length=32)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    hooks: fields.ReverseRelation["QueueHook"]
+
+    class Meta:
+        table = "queue"
+        indexes = (("tenant", "name"),)
+
+
+class FlowSchema(Model):
+    id = fields.IntField(primary_key=True)
+    tenant = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=200)
+    type = fields.CharEnumField(FlowSchemaType, max_length=32)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "flow_schema"
+        indexes = (("tenant", "type", "created_at"), ("tenant", "name"))
+
+
+class QueueHook(Model):
+    id = fields.IntField(primary_key=True)
+    queue: fields.ForeignKeyRelation[Queue] = fields.ForeignKeyField(
+        "models.Queue", related_name="hooks", on_delete=fields.CASCADE
+    )
+    event = fields.CharEnumField(QueueHookEvent, max_length=16)
+    # RESTRICT: a flow schema in use cannot disappear from under its hooks.
+    schema: fields.ForeignKeyRelation[FlowSchema] = fields.ForeignKeyField(
+        "models.FlowSchema", related_name="hooks", on_delete=fields.RESTRICT
+    )
+    enabled = fields.BooleanField(default=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    created_by = fields.CharField(max_length=200)
+    updated_at = fields.DatetimeField(auto_now=True)
+    updated_by = fields.CharField(max_length=200)
+
+    queue_id: int
+    schema_id: int
+
+    class Meta:
+        table = "queue_hook"
+        indexes = (("queue_id", "event", "id"), ("schema_id",))

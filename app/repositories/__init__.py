@@ -1,0 +1,1 @@
+"""Repositories: every ORM query lives here, scoped by tenant."""

@@ -1,0 +1,58 @@
+from collections.abc import Collection
+
+from tortoise.queryset import QuerySet
+
+from app.core.pagination import PageRequest
+from app.models import FlowSchema, FlowSchemaType, QueueHook
+from app.repositories.keyset import Ordering, Window, fetch_window
+
+NEWEST_FIRST = Ordering(field="created_at", descending=True)
+
+
+def _scoped(tenant: str) -> QuerySet[FlowSchema]:
+    return FlowSchema.filter(tenant=tenant)
+
+
+def _searched(
+    tenant: str, prefix: str | None, types: Collection[FlowSchemaType]
+) -> QuerySet[FlowSchema]:
+    query = _scoped(tenant).filter(type__in=[t.value for t in types])
+    if prefix:
+        query = query.filter(name__istartswith=prefix)
+    return query
+
+
+async def get(tenant: str, schema_id: int) -> FlowSchema | None:
+    return await _scoped(tenant).get_or_none(id=schema_id)
+
+
+async def get_many(tenant: str, schema_ids: list[int]) -> list[FlowSchema]:
+    return await _scoped(tenant).filter(id__in=schema_ids)
+
+
+async def search(
+    tenant: str, prefix: str | None, types: Collection[FlowSchemaType], page: PageRequest
+) -> Window[FlowSchema]:
+    return await fetch_window(_searched(tenant, prefix, types), NEWEST_FIRST, page)
+
+
+async def count(tenant: str, prefix: str | None, types: Collection[FlowSchemaType]) -> int:
+    return await _searched(tenant, prefix, types).count()
+
+
+async def create(tenant: str, name: str, schema_type: FlowSchemaType) -> FlowSchema:
+    return await FlowSchema.create(tenant=tenant, name=name, type=schema_type)
+
+
+async def rename(schema: FlowSchema, name: str) -> FlowSchema:
+    schema.name = name
+    await schema.save(update_fields=["name", "updated_at"])
+    return schema
+
+
+async def hooks_using(schema_id: int) -> int:
+    return await QueueHook.filter(schema_id=schema_id).count()
+
+
+async def delete(schema: FlowSchema) -> None:
+    await FlowSchema.filter(id=schema.pk).delete()

@@ -1,0 +1,92 @@
+"""Keyset windows over a Tortoise queryset, shared by every repository."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from app.core.pagination import Keyset, PageRequest
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True, slots=True)
+class Ordering:
+    """Order rows by `field` (a Tortoise path), then id, both in one direction."""
+
+    field: str
+    descending: bool
+
+    def keyset_of(self, row: Model) -> Keyset:
+        value = row
+        for part in self.field.split("__"):
+            value = getattr(value, part)
+        return Keyset(value=value, id=row.pk)  # type: ignore[arg-type]
+
+    def after(self, key: Keyset) -> Q:
+        op = "lt" if self.descending else "gt"
+        return Q(**{f"{self.field}__{op}": key.value}) | Q(
+            **{self.field: key.value, f"id__{op}": key.id}
+        )
+
+    def before(self, key: Keyset) -> Q:
+        op = "gt" if self.descending else "lt"
+        return Q(**{f"{self.field}__{op}": key.value}) | Q(
+            **{self.field: key.value, f"id__{op}": key.id}
+        )
+
+    def order_by(self, reverse: bool) -> tuple[str, str]:
+        prefix = "-" if self.descending != reverse else ""
+        return (f"{prefix}{self.field}", f"{prefix}id")
+
+
+@dataclass(slots=True)
+class Window(Generic[M]):
+    rows: list[M]
+    has_next: Callable[[], Awaitable[bool]]
+    has_previous: Callable[[], Awaitable[bool]]
+
+
+async def _true() -> bool:
+    return True
+
+
+async def _false() -> bool:
+    return False
+
+
+async def fetch_window(query: QuerySet[M], ordering: Ordering, page: PageRequest) -> Window[M]:
+    """Fetch one page; the page-info flags run a query only when awaited."""
+    bounded = query
+    if page.after is not None:
+        bounded = bounded.filter(ordering.after(page.after))
+    if page.before is not None:
+        bounded = bounded.filter(ordering.before(page.before))
+    rows = await bounded.order_by(*ordering.order_by(page.from_end)).limit(page.limit + 1)
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    if page.from_end:
+        rows.reverse()
+
+    def rows_outside(
+        bound: Keyset | None, outside: Callable[[Keyset], Q]
+    ) -> Callable[[], Awaitable[bool]]:
+        if bound is None:
+            return _false
+        fixed_bound = bound
+
+        async def exists() -> bool:
+            return await query.filter(outside(fixed_bound)).exists()
+
+        return exists
+
+    if page.from_end:
+        has_previous = _true if more else _false
+        has_next = rows_outside(page.before, lambda key: ~ordering.before(key))
+    else:
+        has_next = _true if more else _false
+        has_previous = rows_outside(page.after, lambda key: ~ordering.after(key))
+    return Window(rows=rows, has_next=has_next, has_previous=has_previous)

@@ -1,0 +1,70 @@
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from app.core.pagination import PageRequest
+from app.models import Queue, QueueHook, QueueType
+from app.repositories.keyset import Ordering, Window, fetch_window
+
+QUEUE_ORDER = Ordering(field="name", descending=False)
+
+
+def _scoped(tenant: str) -> QuerySet[Queue]:
+    return Queue.filter(tenant=tenant)
+
+
+async def get(tenant: str, queue_id: int) -> Queue | None:
+    return await _scoped(tenant).get_or_none(id=queue_id)
+
+
+async def get_many(tenant: str, queue_ids: list[int]) -> list[Queue]:
+    return await _scoped(tenant).filter(id__in=queue_ids)
+
+
+async def exists(tenant: str, queue_id: int) -> bool:
+    return await _scoped(tenant).filter(id=queue_id).exists()
+
+
+async def get_for_update(tenant: str, queue_id: int) -> Queue | None:
+    return await _scoped(tenant).select_for_update().get_or_none(id=queue_id)
+
+
+async def search(tenant: str, prefix: str | None, page: PageRequest) -> Window[Queue]:
+    query = _scoped(tenant)
+    if prefix:
+        query = query.filter(name__istartswith=prefix)
+    return await fetch_window(query, QUEUE_ORDER, page)
+
+
+async def count(tenant: str, prefix: str | None) -> int:
+    query = _scoped(tenant)
+    if prefix:
+        query = query.filter(name__istartswith=prefix)
+    return await query.count()
+
+
+async def create(tenant: str, name: str, queue_type: QueueType) -> Queue:
+    return await Queue.create(tenant=tenant, name=name, type=queue_type)
+
+
+async def rename(queue: Queue, name: str) -> Queue:
+    queue.name = name
+    await queue.save(update_fields=["name", "updated_at"])
+    return queue
+
+
+async def delete(queue: Queue) -> list[int]:
+    """Delete a queue and its hooks; return the ids of the hooks removed."""
+    hook_ids: list[int] = await QueueHook.filter(queue_id=queue.pk).values_list("id", flat=True)  # type: ignore[assignment]
+    await QueueHook.filter(queue_id=queue.pk).delete()
+    await Queue.filter(id=queue.pk).delete()
+    return sorted(hook_ids)
+
+
+async def hook_counts(queue_ids: list[int]) -> dict[int, int]:
+    rows = (
+        await QueueHook.filter(queue_id__in=queue_ids)
+        .group_by("queue_id")
+        .annotate(n=Count("id"))
+        .values_list("queue_id", "n")
+    )
+    return {queue_id: n for queue_id, n in rows}

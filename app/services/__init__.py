@@ -1,0 +1,1 @@
+"""Services: permission checks, validation, transactions; they call repositories."""

@@ -1,0 +1,76 @@
+from collections.abc import Collection
+
+from tortoise.transactions import in_transaction
+
+from app.core.errors import FlowSchemaInUse, NotFound
+from app.core.identity import Permission, Principal
+from app.core.pagination import PageRequest
+from app.models import FlowSchema, FlowSchemaType
+from app.models.enums import HOOK_FLOW_SCHEMA_TYPES
+from app.repositories import flow_schemas as schema_repo
+from app.services.paging import Page, page_of
+from app.services.validation import clean_name, clean_search
+
+FLOW_SCHEMA_SORT = "created_at"
+DROPDOWN_TYPES = HOOK_FLOW_SCHEMA_TYPES
+
+
+async def get_flow_schema(principal: Principal, schema_id: int) -> FlowSchema | None:
+    principal.require(Permission.FLOWS_READ)
+    return await schema_repo.get(principal.tenant, schema_id)
+
+
+async def get_flow_schemas(principal: Principal, schema_ids: list[int]) -> list[FlowSchema]:
+    """Load schemas that hooks refer to; reading hooks is enough to see their schemas."""
+    principal.require(Permission.QUEUES_READ)
+    return await schema_repo.get_many(principal.tenant, schema_ids)
+
+
+async def search_flow_schemas(
+    principal: Principal,
+    search: str | None,
+    types: Collection[FlowSchemaType] | None,
+    page: PageRequest,
+) -> Page[FlowSchema]:
+    """The dropdown: a case-insensitive name prefix, hook-capable types by default, newest first."""
+    principal.require(Permission.FLOWS_READ)
+    prefix = clean_search(search)
+    wanted = frozenset(types) if types is not None else DROPDOWN_TYPES
+    window = await schema_repo.search(principal.tenant, prefix, wanted, page)
+
+    async def total() -> int:
+        return await schema_repo.count(principal.tenant, prefix, wanted)
+
+    return page_of(window, total, FLOW_SCHEMA_SORT, schema_repo.NEWEST_FIRST)
+
+
+async def create_flow_schema(
+    principal: Principal, name: str, schema_type: FlowSchemaType
+) -> FlowSchema:
+    """Raises InvalidInput."""
+    principal.require(Permission.FLOWS_WRITE)
+    return await schema_repo.create(principal.tenant, clean_name("name", name), schema_type)
+
+
+async def rename_flow_schema(principal: Principal, schema_id: int, name: str) -> FlowSchema:
+    """Raises NotFound, InvalidInput."""
+    principal.require(Permission.FLOWS_WRITE)
+    new_name = clean_name("name", name)
+    async with in_transaction():
+        schema = await schema_repo.get(principal.tenant, schema_id)
+        if schema is None:
+            raise NotFound("flow schema", [schema_id])
+        return await schema_repo.rename(schema, new_name)
+
+
+async def delete_flow_schema(principal: Principal, schema_id: int) -> None:
+    """Raises NotFound, FlowSchemaInUse (with the number of hooks that use it)."""
+    principal.require(Permission.FLOWS_WRITE)
+    async with in_transaction():
+        schema = await schema_repo.get(principal.tenant, schema_id)
+        if schema is None:
+            raise NotFound("flow schema", [schema_id])
+        in_use = await schema_repo.hooks_using(schema_id)
+        if in_use:
+            raise FlowSchemaInUse(in_use)
+        await schema_repo.delete(schema)

@@ -1,0 +1,200 @@
+"""Queue hooks: the registry's rules.
+
+At most one enabled hook per (queue, event): checked first for a friendly error,
+and enforced by a partial unique index, whose violation (a concurrent writer won)
+is turned into the same typed error.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app.core.errors import (
+    DuplicateEnabledEvent,
+    FlowSchemaNotAllowed,
+    InvalidInput,
+    NotFound,
+    VersionConflict,
+)
+from app.core.identity import Permission, Principal
+from app.core.pagination import PageRequest
+from app.models import QueueHook, QueueHookEvent
+from app.models.enums import HOOK_FLOW_SCHEMA_TYPES
+from app.repositories import flow_schemas as schema_repo
+from app.repositories import hooks as hook_repo
+from app.repositories import queues as queue_repo
+from app.repositories.hooks import HookChanges, HookFilter, HookSort
+from app.repositories.keyset import Ordering
+from app.services.paging import Page, page_of
+
+__all__ = ["HookFilter", "HookSort", "HookUpdate"]
+
+MAX_BULK_DELETE = 1000
+UNSET: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class HookUpdate:
+    """A partial update: only the fields given (not UNSET) change."""
+
+    event: QueueHookEvent = UNSET
+    schema_id: int = UNSET
+    enabled: bool = UNSET
+    expected_version: int | None = None
+
+
+async def get_hook(principal: Principal, hook_id: int) -> QueueHook | None:
+    principal.require(Permission.QUEUES_READ)
+    return await hook_repo.get(principal.tenant, hook_id)
+
+
+async def get_hooks(principal: Principal, hook_ids: list[int]) -> list[QueueHook]:
+    principal.require(Permission.QUEUES_READ)
+    return await hook_repo.get_many(principal.tenant, hook_ids)
+
+
+async def list_hooks(
+    principal: Principal,
+    queue_id: int,
+    hook_filter: HookFilter,
+    sort: HookSort,
+    descending: bool,
+    page: PageRequest,
+) -> Page[QueueHook] | None:
+    """A page of a queue's hooks, or None when the queue is not the caller's."""
+    principal.require(Permission.QUEUES_READ)
+    if not await queue_repo.exists(principal.tenant, queue_id):
+        return None
+    window = await hook_repo.list_in_queue(queue_id, hook_filter, sort, descending, page)
+
+    async def total() -> int:
+        return await hook_repo.count_in_queue(queue_id, hook_filter)
+
+    ordering = Ordering(field=sort.value, descending=descending)
+    return page_of(window, total, sort_key(sort, descending), ordering)
+
+
+def sort_key(sort: HookSort, descending: bool) -> str:
+    return f"{sort.name}:{'desc' if descending else 'asc'}"
+
+
+async def create_hook(
+    principal: Principal,
+    queue_id: int,
+    event: QueueHookEvent,
+    schema_id: int,
+    enabled: bool,
+) -> QueueHook:
+    """Raises NotFound, FlowSchemaNotAllowed, DuplicateEnabledEvent."""
+    principal.require(Permission.QUEUES_WRITE)
+    try:
+        async with in_transaction():
+            queue = await queue_repo.get_for_update(principal.tenant, queue_id)
+            if queue is None:
+                raise NotFound("queue", [queue_id])
+            await _check_schema(principal.tenant, schema_id)
+            if enabled:
+                await _check_event_free(queue_id, event, except_id=None)
+            hook = await hook_repo.create(
+                queue_id=queue_id,
+                event=event,
+                schema_id=schema_id,
+                enabled=enabled,
+                user=principal.user,
+            )
+    except IntegrityError:
+        await _check_event_free(queue_id, event, except_id=None)
+        raise
+    return await _reload(principal, hook.pk)
+
+
+async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) -> QueueHook:
+    """Apply a partial update; raises NotFound, FlowSchemaNotAllowed,
+    DuplicateEnabledEvent, VersionConflict."""
+    principal.require(Permission.QUEUES_WRITE)
+    hook = await hook_repo.get(principal.tenant, hook_id)
+    if hook is None:
+        raise NotFound("queue hook", [hook_id])
+    if update.expected_version is not None and update.expected_version != hook.version:
+        raise VersionConflict(hook_id, hook.version)
+    changes: dict[str, Any] = {}
+    if update.event is not UNSET and update.event != hook.event:
+        changes["event"] = update.event
+    if update.schema_id is not UNSET and update.schema_id != hook.schema_id:
+        changes["schema_id"] = update.schema_id
+    if update.enabled is not UNSET and update.enabled != hook.enabled:
+        changes["enabled"] = update.enabled
+    if not changes:
+        return hook
+    event = QueueHookEvent(changes.get("event", hook.event))
+    enabled = bool(changes.get("enabled", hook.enabled))
+    try:
+        async with in_transaction():
+            if "schema_id" in changes:
+                await _check_schema(principal.tenant, changes["schema_id"])
+            if enabled:
+                await _check_event_free(hook.queue_id, event, except_id=hook_id)
+            # Compare-and-set on the version read above: a concurrent writer makes
+            # this a conflict instead of a lost update.
+            if not await hook_repo.update_if_version(
+                hook_id, hook.version, HookChanges(changes), principal.user
+            ):
+                current = await hook_repo.get(principal.tenant, hook_id)
+                if current is None:
+                    raise NotFound("queue hook", [hook_id])
+                raise VersionConflict(hook_id, current.version)
+    except IntegrityError:
+        await _check_event_free(hook.queue_id, event, except_id=hook_id)
+        raise
+    return await _reload(principal, hook_id)
+
+
+async def missing_hooks(principal: Principal, hook_ids: Collection[int]) -> list[int]:
+    """The ids among `hook_ids` that name no hook of the caller's tenant."""
+    principal.require(Permission.QUEUES_WRITE)
+    found = await hook_repo.existing_ids(principal.tenant, hook_ids)
+    return sorted(set(hook_ids) - found)
+
+
+async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[int]:
+    """Remove all of the hooks or none; raises NotFound naming the missing ids."""
+    principal.require(Permission.QUEUES_WRITE)
+    wanted = sorted(set(hook_ids))
+    if not wanted:
+        raise InvalidInput("ids", "give at least one hook id")
+    if len(wanted) > MAX_BULK_DELETE:
+        raise InvalidInput("ids", f"at most {MAX_BULK_DELETE} hooks can be removed at once")
+    async with in_transaction():
+        found = await hook_repo.existing_ids(principal.tenant, wanted)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise NotFound("queue hook", missing)
+        deleted = await hook_repo.delete_many(wanted)
+        if deleted != len(wanted):
+            # Someone removed some of them between our read and our delete.
+            raise NotFound("queue hook", wanted)
+    return wanted
+
+
+async def _check_schema(tenant: str, schema_id: int) -> None:
+    schema = await schema_repo.get(tenant, schema_id)
+    if schema is None:
+        raise NotFound("flow schema", [schema_id])
+    if schema.type not in HOOK_FLOW_SCHEMA_TYPES:
+        raise FlowSchemaNotAllowed(schema.type, sorted(HOOK_FLOW_SCHEMA_TYPES))
+
+
+async def _check_event_free(queue_id: int, event: QueueHookEvent, except_id: int | None) -> None:
+    enabled = await hook_repo.enabled_for_event(queue_id, event, except_id)
+    if enabled is not None:
+        raise DuplicateEnabledEvent(event, enabled.pk)
+
+
+async def _reload(principal: Principal, hook_id: int) -> QueueHook:
+    hook = await hook_repo.get(principal.tenant, hook_id)
+    if hook is None:  # removed by someone else right after our commit
+        raise NotFound("queue hook", [hook_id])
+    return hook

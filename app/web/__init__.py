@@ -1,0 +1,1 @@
+"""The HTTP face: the Starlette app, GraphQL over HTTP, GraphiQL."""

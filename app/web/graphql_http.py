@@ -1,0 +1,206 @@
+"""GraphQL over HTTP (https://graphql.github.io/graphql-over-http/draft/).
+
+Strawberry's own view answers application/json only, and 200 for request errors;
+this endpoint negotiates application/graphql-response+json and uses the spec's
+status codes, and authenticates before anything runs.
+"""
+
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import orjson
+import strawberry
+from graphql import DocumentNode, GraphQLError, get_operation_ast, parse
+from graphql import OperationType as CoreOperationType
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from app.core.errors import NotAuthenticated
+from app.core.identity import Principal, principal_from_token
+from app.core.settings import Settings
+from app.graphql.context import Context
+from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
+
+QUERY_ONLY = (OperationType.QUERY,)
+ALL_OPERATIONS = (OperationType.QUERY, OperationType.MUTATION)
+
+
+class RequestError(Exception):
+    """A request that is not a well-formed GraphQL-over-HTTP request."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLParams:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+class GraphQLEndpoint:
+    def __init__(self, schema: strawberry.Schema, settings: Settings) -> None:
+        self.schema = schema
+        self.settings = settings
+
+    async def handle(self, request: Request) -> Response:
+        request_id = uuid.uuid4().hex
+        media_type = choose_media_type(request.headers.get("accept"))
+        try:
+            if media_type is None:
+                raise RequestError(406, f"this endpoint answers {GRAPHQL_RESPONSE_JSON} or {JSON}")
+            params = await self._params(request)
+            principal = self._authenticate(request)
+            if request.method == "GET" and _operation_type(params) not in (
+                None,
+                OperationType.QUERY,
+            ):
+                raise RequestError(
+                    405, "GET runs queries only; send mutations with POST", {"Allow": "POST"}
+                )
+            result = await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=Context(principal, self.settings, request_id),
+                operation_name=params.operation_name,
+                allowed_operation_types=QUERY_ONLY if request.method == "GET" else ALL_OPERATIONS,
+            )
+        except RequestError as error:
+            return _error_response(error, media_type or JSON, request_id)
+        except NotAuthenticated as error:
+            return _error_response(
+                RequestError(401, str(error), {"WWW-Authenticate": 'Bearer realm="queue-hooks"'}),
+                media_type or JSON,
+                request_id,
+                code="UNAUTHENTICATED",
+            )
+        except InvalidOperationTypeError:
+            return _error_response(
+                RequestError(405, "subscriptions are served over WebSocket", {"Allow": "POST"}),
+                media_type or JSON,
+                request_id,
+            )
+        return _result_response(result, media_type or JSON, request_id)
+
+    async def _params(self, request: Request) -> GraphQLParams:
+        if request.method == "GET":
+            raw: Any = dict(request.query_params)
+            variables = raw.get("variables")
+            if isinstance(variables, str) and variables:
+                raw["variables"] = _json_object(variables, "variables")
+        elif request.method == "POST":
+            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type != JSON:
+                raise RequestError(415, "send the request as application/json")
+            raw = _json_value(await request.body(), "the request body")
+            if not isinstance(raw, dict):
+                raise RequestError(400, "the request body must be a JSON object")
+        else:
+            raise RequestError(405, "use GET or POST", {"Allow": "GET, POST"})
+        query = raw.get("query")
+        if not isinstance(query, str) or not query.strip():
+            raise RequestError(400, "the request has no `query` string")
+        variables = raw.get("variables") or None
+        if variables is not None and not isinstance(variables, dict):
+            raise RequestError(400, "`variables` must be a JSON object")
+        operation_name = raw.get("operationName") or None
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise RequestError(400, "`operationName` must be a string")
+        return GraphQLParams(query=query, variables=variables, operation_name=operation_name)
+
+    def _authenticate(self, request: Request) -> Principal:
+        header = request.headers.get("authorization")
+        if header is None:
+            raise NotAuthenticated("send a bearer token in the Authorization header")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("the Authorization header must be `Bearer <token>`")
+        return principal_from_token(
+            token.strip(), self.settings.secret, self.settings.jwt_algorithm
+        )
+
+
+@lru_cache(maxsize=1024)
+def _parsed(query: str) -> DocumentNode | None:
+    try:
+        return parse(query)
+    except GraphQLError:
+        return None
+
+
+def _operation_type(params: GraphQLParams) -> CoreOperationType | None:
+    """The operation's type, or None when it cannot be told (execution will say why)."""
+    document = _parsed(params.query)
+    if document is None:
+        return None
+    operation = get_operation_ast(document, params.operation_name)
+    return operation.operation if operation is not None else None
+
+
+def _json_value(raw: bytes | str, what: str) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise RequestError(400, f"{what} is not valid JSON") from error
+
+
+def _json_object(raw: str, what: str) -> dict[str, Any]:
+    value = _json_value(raw, what)
+    if not isinstance(value, dict):
+        raise RequestError(400, f"`{what}` must be a JSON object")
+    return value
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Parse, validation and variable errors: nothing executed, so no error has a path."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or [])
+    )
+
+
+def _result_response(result: ExecutionResult, media_type: str, request_id: str) -> Response:
+    body: dict[str, Any] = {}
+    request_failed = _is_request_error(result)
+    if not request_failed:
+        body["data"] = result.data
+    if result.errors:
+        body["errors"] = [error.formatted for error in result.errors]
+    if result.extensions:
+        body["extensions"] = result.extensions
+    status = 400 if request_failed and media_type == GRAPHQL_RESPONSE_JSON else 200
+    return _response(body, status, media_type, request_id)
+
+
+def _error_response(
+    error: RequestError, media_type: str, request_id: str, code: str | None = None
+) -> Response:
+    formatted: dict[str, Any] = {"message": error.message}
+    if code is not None:
+        formatted["extensions"] = {"code": code}
+    return _response({"errors": [formatted]}, error.status, media_type, request_id, error.headers)
+
+
+def _response(
+    body: dict[str, Any],
+    status: int,
+    media_type: str,
+    request_id: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    return Response(
+        orjson.dumps(body),
+        status_code=status,
+        media_type=media_type,
+        headers={"X-Request-Id": request_id, **(headers or {})},
+    )

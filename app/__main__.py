@@ -7,7 +7,7 @@ import sys
 
 from app.core.database import close_database, open_database
 from app.core.identity import ALL_PERMISSIONS, issue_token
-from app.core.migrations import migrate
+from app.core.migrations import migrate, unmigrated_model_changes
 from app.core.settings import Settings
 
 
@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="migrate, then serve HTTP and GraphiQL")
     serve.add_argument("--no-migrate", action="store_true", help="skip migrations")
     commands.add_parser("migrate", help="bring the database to the newest migration")
+    commands.add_parser("check-migrations", help="exit 1 if the models changed without a migration")
     seed = commands.add_parser("seed", help="create the demo tenant's data if it has none")
     seed.add_argument("--tenant", help="tenant to seed (default: DEMO_TENANT)")
     token = commands.add_parser("token", help="print a signed bearer token")
@@ -50,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
                 algorithm=settings.jwt_algorithm,
             )
         )
+        return 0
+    if args.command == "check-migrations":
+        pending = asyncio.run(unmigrated_model_changes())
+        if pending:
+            print("the models changed without a migration: run `aerich migrate --name <what>`")
+            return 1
+        print("the models match the migrations")
         return 0
     if args.command == "migrate":
         asyncio.run(migrate(settings.database_url))

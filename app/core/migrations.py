@@ -5,6 +5,8 @@ history is applied exactly once.
 """
 
 import logging
+import shutil
+import tempfile
 from pathlib import Path
 
 import asyncpg
@@ -50,3 +52,19 @@ def _ensure_sqlite_directory(database_url: str) -> None:
     path = database_url.split("://", 1)[1].split("?", 1)[0]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def unmigrated_model_changes(location: Path = MIGRATIONS_DIR) -> str | None:
+    """Diff the models against the newest migration's recorded state, without a database.
+
+    Returns the name of the migration aerich would write, or None when the models
+    match the history. Works on a scratch copy, so nothing in `location` changes.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "migrations"
+        shutil.copytree(location, copy)
+        command = Command(tortoise_config("sqlite://:memory:"), app=MODELS_APP, location=str(copy))
+        async with command:
+            await command.init(offline=True)
+            written: str = await command.migrate(name="drift", no_input=True, offline=True)
+    return written or None

@@ -6,7 +6,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Only ever used outside production, where a newcomer must not need to configure anything.
-DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+DEVELOPMENT_JWT_SECRET = "development-only-secret-do-not-use-in-production"
 
 
 class Settings(BaseSettings):

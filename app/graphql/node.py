@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 
 from app.graphql.context import Info
@@ -19,7 +21,7 @@ class NodeQueries:
     async def node(
         self,
         info: Info,
-        id: strawberry.ID,  # noqa: A002 - contract name
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
     ) -> Node | None:
         type_name, pk = parse_global_id(id)
         principal = info.context.principal

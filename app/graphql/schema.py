@@ -3,8 +3,10 @@
 from pathlib import Path
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from app.graphql.extensions import ClassifyErrors
 from app.graphql.flow_schemas.mutations import FlowSchemaMutations
@@ -34,8 +36,17 @@ class Mutation(HookMutations, QueueMutations, FlowSchemaMutations):
     pass
 
 
-def build_schema(*, mask_internal_errors: bool = False) -> strawberry.Schema:
-    return strawberry.Schema(
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # ClassifyErrors logs the unexpected ones; expected outcomes (FORBIDDEN,
+        # BAD_USER_INPUT, validation) are answers, not incidents.
+        return None
+
+
+def build_schema(*, mask_internal_errors: bool = False) -> Schema:
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[Queue, QueueHook, FlowSchema],

@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tortoise.expressions import Q
 from tortoise.models import Model
@@ -27,16 +27,16 @@ class Ordering:
         return Keyset(value=value, id=row.pk)  # type: ignore[arg-type]
 
     def after(self, key: Keyset) -> Q:
-        op = "lt" if self.descending else "gt"
-        return Q(**{f"{self.field}__{op}": key.value}) | Q(
-            **{self.field: key.value, f"id__{op}": key.id}
-        )
+        return self._beyond(key, "lt" if self.descending else "gt")
 
     def before(self, key: Keyset) -> Q:
-        op = "gt" if self.descending else "lt"
-        return Q(**{f"{self.field}__{op}": key.value}) | Q(
-            **{self.field: key.value, f"id__{op}": key.id}
-        )
+        return self._beyond(key, "gt" if self.descending else "lt")
+
+    def _beyond(self, key: Keyset, op: str) -> Q:
+        """Rows whose (field, id) lies strictly beyond the key in direction `op`."""
+        past: dict[str, Any] = {f"{self.field}__{op}": key.value}
+        tied: dict[str, Any] = {self.field: key.value, f"id__{op}": key.id}
+        return Q(**past) | Q(**tied)
 
     def order_by(self, reverse: bool) -> tuple[str, str]:
         prefix = "-" if self.descending != reverse else ""
@@ -83,6 +83,8 @@ async def fetch_window(query: QuerySet[M], ordering: Ordering, page: PageRequest
 
         return exists
 
+    has_previous: Callable[[], Awaitable[bool]]
+    has_next: Callable[[], Awaitable[bool]]
     if page.from_end:
         has_previous = _true if more else _false
         has_next = rows_outside(page.before, lambda key: ~ordering.before(key))

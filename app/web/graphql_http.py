@@ -62,7 +62,7 @@ class GraphQLEndpoint:
             principal = self._authenticate(request)
             if request.method == "GET" and _operation_type(params) not in (
                 None,
-                OperationType.QUERY,
+                CoreOperationType.QUERY,
             ):
                 raise RequestError(
                     405, "GET runs queries only; send mutations with POST", {"Allow": "POST"}

@@ -57,11 +57,13 @@ class FlowSchemaMutations:
     async def create_flow_schema(
         self,
         info: Info,
-        input: CreateFlowSchemaInput,  # noqa: A002 - contract name
+        input: Annotated[
+            CreateFlowSchemaInput, strawberry.argument(description="The new flow schema.")
+        ],
     ) -> CreateFlowSchemaResult | None:
         try:
             row = await schema_service.create_flow_schema(
-                info.context.principal, input.name, DomainFlowSchemaType(input.type.value)
+                info.context.principal, input.name, DomainFlowSchemaType[input.type.name]
             )
         except domain.InvalidInput as error:
             return InvalidInputError.from_domain(error)
@@ -71,7 +73,7 @@ class FlowSchemaMutations:
     async def rename_flow_schema(
         self,
         info: Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],
         name: Annotated[str, strawberry.argument(description="The new name, 1 to 200 characters.")],
     ) -> RenameFlowSchemaResult | None:
         try:
@@ -90,7 +92,7 @@ class FlowSchemaMutations:
     async def delete_flow_schema(
         self,
         info: Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],
     ) -> DeleteFlowSchemaResult | None:
         try:
             await schema_service.delete_flow_schema(

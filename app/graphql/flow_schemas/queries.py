@@ -21,7 +21,7 @@ class FlowSchemaQueries:
     async def flow_schema(
         self,
         info: Info,
-        id: strawberry.ID,  # noqa: A002 - contract name
+        id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema's id.")],
     ) -> FlowSchema | None:
         pk = pk_of(id, "FlowSchema")
         if pk is None:
@@ -59,7 +59,7 @@ class FlowSchemaQueries:
         before: Annotated[
             str | None, strawberry.argument(description="End before this cursor.")
         ] = None,
-    ) -> FlowSchemaConnection:
+    ) -> FlowSchemaConnection | None:
         page = page_request(
             first=first,
             after=after,
@@ -67,7 +67,7 @@ class FlowSchemaQueries:
             before=before,
             sort=schema_service.FLOW_SCHEMA_SORT,
         )
-        wanted = [DomainFlowSchemaType(t.value) for t in types] if types is not None else None
+        wanted = [DomainFlowSchemaType[t.name] for t in types] if types is not None else None
         found = await schema_service.search_flow_schemas(
             info.context.principal, search, wanted, page
         )

@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -33,11 +33,18 @@ class CreateQueueHookInput:
 @strawberry.input(description="A partial edit of a hook: only the fields you send change.")
 class UpdateQueueHookInput:
     id: strawberry.ID = strawberry.field(description="The hook to change.")
-    event: strawberry.Maybe[QueueHookEvent] = strawberry.field(description="A new event.")
-    flow_schema_id: strawberry.Maybe[strawberry.ID] = strawberry.field(
-        description="A new flow schema: of your tenant, of type SERVICE or DEFAULT."
+    # Nullable in the schema only so that an explicit null gets a typed error
+    # (InvalidInputError naming the field) rather than a coercion message.
+    event: strawberry.Maybe[QueueHookEvent | None] = strawberry.field(
+        description="A new event. Leave out to keep; null is refused."
     )
-    enabled: strawberry.Maybe[bool] = strawberry.field(description="A new State.")
+    flow_schema_id: strawberry.Maybe[strawberry.ID | None] = strawberry.field(
+        description="A new flow schema: of your tenant, of type SERVICE or DEFAULT. "
+        "Leave out to keep; null is refused."
+    )
+    enabled: strawberry.Maybe[bool | None] = strawberry.field(
+        description="A new State. Leave out to keep; null is refused."
+    )
     expected_version: int | None = strawberry.field(
         default=None,
         description="The version your edit is based on; if the hook has moved on, nothing "
@@ -98,6 +105,18 @@ DeleteQueueHooksResult = Annotated[
 ]
 
 
+T = TypeVar("T")
+
+
+def _given(value: strawberry.Maybe[T | None], field: str) -> T | None:
+    """The value sent, None if the field was left out; raises InvalidInput on null."""
+    if value is None:
+        return None
+    if value.value is None:
+        raise domain.InvalidInput(field, f"{field} cannot be null; leave it out to keep it")
+    return value.value
+
+
 def _hook_error(
     error: domain.DomainError,
 ) -> (
@@ -127,13 +146,13 @@ class HookMutations:
     async def create_queue_hook(
         self,
         info: Info,
-        input: CreateQueueHookInput,  # noqa: A002 - contract name
+        input: Annotated[CreateQueueHookInput, strawberry.argument(description="The new hook.")],
     ) -> CreateQueueHookResult | None:
         try:
             row = await hook_service.create_hook(
                 info.context.principal,
                 queue_id=require_pk(input.queue_id, "Queue", "queueId"),
-                event=DomainEvent(input.event.value),
+                event=DomainEvent[input.event.name],
                 schema_id=require_pk(input.flow_schema_id, "FlowSchema", "flowSchemaId"),
                 enabled=input.enabled,
             )
@@ -153,15 +172,21 @@ class HookMutations:
     async def update_queue_hook(
         self,
         info: Info,
-        input: UpdateQueueHookInput,  # noqa: A002 - contract name
+        input: Annotated[
+            UpdateQueueHookInput,
+            strawberry.argument(description="The hook and the fields to change."),
+        ],
     ) -> UpdateQueueHookResult | None:
         try:
+            event = _given(input.event, "event")
+            schema_id = _given(input.flow_schema_id, "flowSchemaId")
+            enabled = _given(input.enabled, "enabled")
             update = HookUpdate(
-                event=DomainEvent(input.event.value.value) if input.event else UNSET,
-                schema_id=require_pk(input.flow_schema_id.value, "FlowSchema", "flowSchemaId")
-                if input.flow_schema_id
-                else UNSET,
-                enabled=input.enabled.value if input.enabled else UNSET,
+                event=UNSET if event is None else DomainEvent[event.name],
+                schema_id=UNSET
+                if schema_id is None
+                else require_pk(schema_id, "FlowSchema", "flowSchemaId"),
+                enabled=UNSET if enabled is None else enabled,
                 expected_version=input.expected_version,
             )
             row = await hook_service.update_hook(
@@ -174,7 +199,7 @@ class HookMutations:
             domain.DuplicateEnabledEvent,
             domain.VersionConflict,
         ) as error:
-            return _hook_error(error)  # type: ignore[return-value]
+            return _hook_error(error)
         return UpdateQueueHookSuccess(hook=QueueHook.from_model(row))
 
     @strawberry.mutation(
@@ -183,7 +208,7 @@ class HookMutations:
     async def set_queue_hook_enabled(
         self,
         info: Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The hook.")],  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description="The hook.")],
         enabled: Annotated[bool, strawberry.argument(description="The new State.")],
         expected_version: Annotated[
             int | None,

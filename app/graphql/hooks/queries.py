@@ -22,7 +22,7 @@ def _hook_filter(given: QueueHookFilter | None) -> HookFilter:
         pks = (pk_of(i, "FlowSchema", "filter.flowSchemaIds") for i in given.flow_schema_ids)
         schema_ids = [pk for pk in pks if pk is not None]
     return HookFilter(
-        events=[DomainEvent(e.value) for e in given.events] if given.events is not None else None,
+        events=[DomainEvent[e.name] for e in given.events] if given.events is not None else None,
         enabled=given.enabled,
         schema_ids=schema_ids,
     )
@@ -36,7 +36,7 @@ async def hooks_of_queue(
     after: str | None,
     last: int | None,
     before: str | None,
-    filter: QueueHookFilter | None,  # noqa: A002 - the contract's argument name
+    filter: QueueHookFilter | None,
     order_by: QueueHookOrder | None,
 ) -> QueueHookConnection | None:
     order = order_by or QueueHookOrder()
@@ -66,7 +66,7 @@ class HookQueries:
     async def queue_hooks(
         self,
         info: Info,
-        queue_id: strawberry.ID,
+        queue_id: Annotated[strawberry.ID, strawberry.argument(description="The queue's id.")],
         first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
         after: Annotated[
             str | None, strawberry.argument(description="Start after this cursor.")
@@ -80,7 +80,7 @@ class HookQueries:
         before: Annotated[
             str | None, strawberry.argument(description="End before this cursor.")
         ] = None,
-        filter: Annotated[  # noqa: A002 - contract name
+        filter: Annotated[
             QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
         ] = None,
         order_by: Annotated[
@@ -108,7 +108,7 @@ class HookQueries:
     async def queue_hook(
         self,
         info: Info,
-        id: strawberry.ID,  # noqa: A002 - contract name
+        id: Annotated[strawberry.ID, strawberry.argument(description="The hook's id.")],
     ) -> QueueHook | None:
         pk = pk_of(id, "QueueHook")
         if pk is None:

@@ -56,11 +56,11 @@ class QueueMutations:
     async def create_queue(
         self,
         info: Info,
-        input: CreateQueueInput,  # noqa: A002 - contract name
+        input: Annotated[CreateQueueInput, strawberry.argument(description="The new queue.")],
     ) -> CreateQueueResult | None:
         try:
             row = await queue_service.create_queue(
-                info.context.principal, input.name, DomainQueueType(input.type.value)
+                info.context.principal, input.name, DomainQueueType[input.type.name]
             )
         except domain.InvalidInput as error:
             return InvalidInputError.from_domain(error)
@@ -70,7 +70,7 @@ class QueueMutations:
     async def rename_queue(
         self,
         info: Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The queue.")],  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description="The queue.")],
         name: Annotated[str, strawberry.argument(description="The new name, 1 to 200 characters.")],
     ) -> RenameQueueResult | None:
         try:
@@ -90,7 +90,7 @@ class QueueMutations:
     async def delete_queue(
         self,
         info: Info,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The queue.")],  # noqa: A002
+        id: Annotated[strawberry.ID, strawberry.argument(description="The queue.")],
     ) -> DeleteQueueResult | None:
         try:
             deleted = await queue_service.delete_queue(

@@ -18,7 +18,7 @@ class QueueQueries:
     async def queue(
         self,
         info: Info,
-        id: strawberry.ID,  # noqa: A002 - contract name
+        id: Annotated[strawberry.ID, strawberry.argument(description="The queue's id.")],
     ) -> Queue | None:
         pk = pk_of(id, "Queue")
         if pk is None:
@@ -49,7 +49,7 @@ class QueueQueries:
         before: Annotated[
             str | None, strawberry.argument(description="End before this cursor.")
         ] = None,
-    ) -> QueueConnection:
+    ) -> QueueConnection | None:
         page = page_request(
             first=first, after=after, last=last, before=before, sort=queue_service.QUEUE_SORT
         )

@@ -1,5 +1,4 @@
 from datetime import datetime
-
 from typing import Annotated
 
 import strawberry
@@ -38,7 +37,7 @@ class Queue(Node):
         before: Annotated[
             str | None, strawberry.argument(description="End before this cursor.")
         ] = None,
-        filter: Annotated[  # noqa: A002 - contract name
+        filter: Annotated[
             QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
         ] = None,
         order_by: Annotated[

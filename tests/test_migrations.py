@@ -1,0 +1,126 @@
+"""The migration history brings empty SQLite and PostgreSQL databases to head."""
+
+import importlib.util
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import asyncpg
+import pytest
+from aerich.utils import compress_dict, decompress_dict
+from tortoise import connections
+from tortoise.exceptions import IntegrityError
+
+from app.core.migrations import MIGRATIONS_DIR, unmigrated_model_changes
+from app.models import QueueHook, QueueHookEvent
+from tests.conftest import create_postgres_database, drop_postgres_database, require_postgres
+from tests.factories import create_flow_schema, create_hook, create_queue
+
+HEAD = sorted(p.name for p in (MIGRATIONS_DIR / "models").glob("*.py"))
+
+
+def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_migrate_brings_an_empty_sqlite_file_to_head(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "fresh.sqlite3"
+
+    first = run_cli("migrate", database_url=f"sqlite://{path}")
+    second = run_cli("migrate", database_url=f"sqlite://{path}")
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    db = sqlite3.connect(path)
+    applied = [row[0] for row in db.execute("SELECT version FROM aerich ORDER BY id")]
+    index_sql = db.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'uq_queue_hook_enabled_event'"
+    ).fetchone()[0]
+    assert applied == HEAD
+    assert "UNIQUE INDEX" in index_sql
+    assert 'WHERE "enabled"' in index_sql
+
+
+async def test_migrate_brings_an_empty_postgres_database_to_head() -> None:
+    require_postgres()
+    name = f"hooks_migrate_{os.getpid()}"
+    url = await create_postgres_database(name)
+    try:
+        first = run_cli("migrate", database_url=url)
+        second = run_cli("migrate", database_url=url)
+
+        assert first.returncode == 0, first.stderr
+        assert second.returncode == 0, second.stderr
+        conn = await asyncpg.connect("postgresql://" + url.split("://", 1)[1])
+        try:
+            applied = [
+                r["version"] for r in await conn.fetch("SELECT version FROM aerich ORDER BY id")
+            ]
+            index = await conn.fetchval(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'uq_queue_hook_enabled_event'"
+            )
+        finally:
+            await conn.close()
+        assert applied == HEAD
+        assert index.startswith("CREATE UNIQUE INDEX")
+        assert index.endswith("WHERE enabled")
+    finally:
+        await drop_postgres_database(name)
+
+
+async def test_the_database_refuses_a_second_enabled_hook_for_an_event(database: str) -> None:
+    queue = await create_queue()
+    schema = await create_flow_schema()
+    await create_hook(queue, schema, QueueHookEvent.MISSED, enabled=True)
+    await create_hook(queue, schema, QueueHookEvent.MISSED, enabled=False)
+    await create_hook(queue, schema, QueueHookEvent.MISSED, enabled=False)
+
+    with pytest.raises(IntegrityError):
+        await create_hook(queue, schema, QueueHookEvent.MISSED, enabled=True)
+
+    assert await QueueHook.filter(queue=queue, event=QueueHookEvent.MISSED).count() == 3
+
+
+async def test_the_database_refuses_an_unknown_event(database: str) -> None:
+    queue = await create_queue()
+    schema = await create_flow_schema()
+    hook = await create_hook(queue, schema)
+
+    with pytest.raises(IntegrityError):
+        await connections.get("default").execute_query(
+            f'UPDATE "queue_hook" SET "event" = \'hangup\' WHERE "id" = {hook.pk}'
+        )
+
+
+async def test_the_models_match_the_migration_history() -> None:
+    assert await unmigrated_model_changes() is None
+
+
+async def test_a_model_change_without_a_migration_is_detected(tmp_path: Path) -> None:
+    # Given a history whose newest recorded state lacks a column the models have
+    history = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, history)
+    newest = sorted((history / "models").glob("*.py"))[-1]
+    spec = importlib.util.spec_from_file_location("newest", newest)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    state = decompress_dict("".join(module.MODELS_STATE))
+    hook = state["models.QueueHook"]
+    hook["data_fields"] = [f for f in hook["data_fields"] if f["name"] != "updated_by"]
+    (history / "models" / "1_20990101000000_stale.py").write_text(
+        newest.read_text().split("MODELS_STATE")[0] + f"MODELS_STATE = {compress_dict(state)!r}\n"
+    )
+
+    # When the models are compared with it, then the missing migration is reported
+    assert await unmigrated_model_changes(history) is not None

@@ -1,0 +1,29 @@
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from app.core.settings import Settings
+from app.web.app import create_app
+
+SECRET = "test-secret-that-is-long-enough-for-hs256"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(app_env="test", database_url=database_url, jwt_secret=SECRET)
+
+
+@pytest.fixture
+async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The real ASGI app, with its lifespan, behind an HTTP client."""
+    EXECUTOR_CACHE.clear()  # see tests/conftest.py: dialects change between tests
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as client,
+    ):
+        yield client

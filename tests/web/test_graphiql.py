@@ -1,0 +1,58 @@
+"""GraphiQL is served by this server, with its assets, and needs no internet."""
+
+import re
+
+import httpx
+import jwt
+
+from app.core.settings import Settings
+from app.web.app import create_app
+from tests.web.conftest import SECRET
+
+
+async def test_graphiql_opens_with_a_demo_token_in_its_headers(http: httpx.AsyncClient) -> None:
+    page = await http.get("/graphql", headers={"Accept": "text/html"})
+
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    token = re.search(r"Bearer ([\w.-]+)", page.text)
+    assert token is not None
+    claims = jwt.decode(token.group(1), SECRET, algorithms=["HS256"])
+    assert claims["tenant"] == "demo"
+    assert set(claims["scope"].split()) >= {"queues:read", "queues:write", "flows:read"}
+
+
+async def test_graphiql_loads_only_local_assets(http: httpx.AsyncClient) -> None:
+    page = await http.get("/graphql", headers={"Accept": "text/html"})
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+
+    assert assets, "the page references its scripts and styles"
+    assert all(a.startswith("/static/graphiql/") for a in assets), assets
+    for asset in assets:
+        response = await http.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.content) > 1000
+
+
+async def test_production_graphiql_has_no_token(database_url: str) -> None:
+    settings = Settings(app_env="production", database_url=database_url, jwt_secret=SECRET)
+    app = create_app(settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    assert page.status_code == 200
+    assert "Bearer" not in page.text
+
+
+async def test_graphiql_can_be_switched_off(database_url: str) -> None:
+    settings = Settings(app_env="test", database_url=database_url, graphiql_enabled=False)
+    app = create_app(settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    assert page.status_code == 406, "no HTML is offered, and only HTML was accepted"
+    assert "GraphiQL" not in page.text

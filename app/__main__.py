@@ -5,6 +5,8 @@ import asyncio
 import logging
 import sys
 
+from pydantic import ValidationError
+
 from app.core.database import close_database, open_database
 from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.core.migrations import migrate, unmigrated_model_changes
@@ -39,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(sdl())
         return 0
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            print(f"configuration error: {problem['msg']}", file=sys.stderr)
+        return 2
     if args.command == "token":
         print(
             issue_token(

@@ -18,9 +18,14 @@ def test_production_never_prefills_graphiql_with_a_token() -> None:
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x")
-    monkeypatch.setenv("JWT_SECRET", "from-env-secret")
+    monkeypatch.setenv("JWT_SECRET", "from-env-secret-" * 2)
 
     settings = Settings()
 
     assert settings.database_url == "postgres://postgres@127.0.0.1:5432/x"
-    assert settings.secret == "from-env-secret"
+    assert settings.secret == "from-env-secret-" * 2
+
+
+def test_a_short_secret_is_refused() -> None:
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        Settings(jwt_secret="short")

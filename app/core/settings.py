@@ -23,9 +23,14 @@ class Settings(BaseSettings):
     port: int = 8000
 
     @model_validator(mode="after")
-    def _production_is_explicit(self) -> "Settings":
+    def _secret_is_strong_and_production_explicit(self) -> "Settings":
+        if self.jwt_secret is not None and not self.jwt_secret.get_secret_value():
+            self.jwt_secret = None  # JWT_SECRET= (empty) means "not set"
         if self.app_env == "production" and self.jwt_secret is None:
             raise ValueError("JWT_SECRET must be set when APP_ENV=production")
+        if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32:
+            # RFC 7518 section 3.2: an HS256 key must be at least 256 bits.
+            raise ValueError("JWT_SECRET must be at least 32 characters")
         return self
 
     @property

@@ -21,6 +21,15 @@ class Settings(BaseSettings):
     graphiql_enabled: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
+    # Browser origins allowed to open WebSockets (same-origin and no-origin always work).
+    allowed_origins: list[str] = []
+    ws_init_timeout_seconds: float = 5.0
+    max_subscriptions_per_connection: int = 20
+    # Changes buffered per subscriber before it is told to resync.
+    subscriber_buffer: int = 1000
+    # Change-log entries kept per queue for replay after a reconnect.
+    change_retention: int = 10_000
+    change_prune_interval_seconds: float = 60.0
 
     @model_validator(mode="after")
     def _secret_is_strong_and_production_explicit(self) -> "Settings":

@@ -1,13 +1,15 @@
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from app.core.errors import NotAuthenticated
 from app.core.identity import Principal
 from app.core.settings import Settings
 from app.models import Queue
 from app.services import queues as queue_service
+from app.services.change_feed import ChangeFeed
 
 
 @dataclass(slots=True)
@@ -17,23 +19,39 @@ class Loaders:
     queue_by_id: DataLoader[int, Queue | None]
 
 
-def build_loaders(principal: Principal) -> Loaders:
+def build_loaders(principal: Principal, *, cache: bool) -> Loaders:
     async def load_queues(ids: list[int]) -> list[Queue | None]:
         found = {q.pk: q for q in await queue_service.get_queues(principal, ids)}
         return [found.get(i) for i in ids]
 
-    return Loaders(queue_by_id=DataLoader(load_fn=load_queues))
+    return Loaders(queue_by_id=DataLoader(load_fn=load_queues, cache=cache))
 
 
 @dataclass(slots=True)
 class Context:
-    principal: Principal
+    """One HTTP request, or one WebSocket connection (authenticated at connection_init)."""
+
     settings: Settings
     request_id: str
-    loaders: Loaders = field(init=False)
+    feed: ChangeFeed | None = None
+    identity: Principal | None = None
+    # Set by Strawberry from the graphql-transport-ws connection_init payload.
+    connection_params: dict[str, Any] | None = None
+    websocket: Any = None
+    _loaders: Loaders | None = field(default=None, init=False)
 
-    def __post_init__(self) -> None:
-        self.loaders = build_loaders(self.principal)
+    @property
+    def principal(self) -> Principal:
+        if self.identity is None:
+            raise NotAuthenticated("authenticate first")
+        return self.identity
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            # A connection lives long; caching rows for its lifetime would go stale.
+            self._loaders = build_loaders(self.principal, cache=self.websocket is None)
+        return self._loaders
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -7,7 +7,7 @@ from typing import Any
 from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from app.core.errors import InvalidInput, NotAuthenticated, PermissionDenied
+from app.core.errors import DomainError, InvalidInput, NotAuthenticated, PermissionDenied
 
 log = logging.getLogger("app.graphql")
 
@@ -37,6 +37,8 @@ class ClassifyErrors(SchemaExtension):
                 extensions = {"code": "UNAUTHENTICATED"}
             case InvalidInput():
                 extensions = {"code": "BAD_USER_INPUT", "field": original.field}
+            case DomainError():
+                extensions = {"code": original.code.name}
             case _:
                 request_id = getattr(self.execution_context.context, "request_id", None)
                 log.error(

@@ -14,6 +14,7 @@ from app.graphql.flow_schemas.queries import FlowSchemaQueries
 from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.hooks.mutations import HookMutations
 from app.graphql.hooks.queries import HookQueries
+from app.graphql.hooks.subscriptions import HookSubscriptions
 from app.graphql.hooks.types import QueueHook
 from app.graphql.node import NodeQueries
 from app.graphql.queues.mutations import QueueMutations
@@ -45,10 +46,16 @@ class Schema(strawberry.Schema):
         return None
 
 
+@strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
+class Subscription(HookSubscriptions):
+    pass
+
+
 def build_schema(*, mask_internal_errors: bool = False) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Queue, QueueHook, FlowSchema],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[

@@ -5,12 +5,23 @@ hook per queue and event", CHECK constraints on enum columns) live in the
 migrations, which are the source of truth for the schema.
 """
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
-from app.models.enums import FlowSchemaType, QueueHookEvent, QueueType
+from app.models.enums import ChangeKind, FlowSchemaType, QueueHookEvent, QueueType
 
-__all__ = ["FlowSchema", "FlowSchemaType", "Queue", "QueueHook", "QueueHookEvent", "QueueType"]
+__all__ = [
+    "ChangeKind",
+    "FlowSchema",
+    "FlowSchemaType",
+    "Queue",
+    "QueueHook",
+    "QueueHookChange",
+    "QueueHookEvent",
+    "QueueType",
+]
 
 
 class Queue(Model):
@@ -18,6 +29,8 @@ class Queue(Model):
     tenant = fields.CharField(max_length=64)
     name = fields.CharField(max_length=200)
     type = fields.CharEnumField(QueueType, max_length=32)
+    # The revision of the queue's newest change-log entry; grows by one per change.
+    revision = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -64,3 +77,25 @@ class QueueHook(Model):
     class Meta:
         table = "queue_hook"
         indexes = (("queue_id", "event", "id"), ("schema_id",))
+
+
+class QueueHookChange(Model):
+    """The change log that live subscriptions replay and tail.
+
+    No foreign key to the queue: a queue's log outlives it, so that subscribers
+    learn of its deletion.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    queue_id = fields.IntField()
+    tenant = fields.CharField(max_length=64)
+    revision = fields.BigIntField()
+    kind = fields.CharEnumField(ChangeKind, max_length=16)
+    hook_id = fields.IntField(null=True)
+    # The hook as it was after the change (null for deletions).
+    hook: Any = fields.JSONField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "queue_hook_change"
+        unique_together = (("queue_id", "revision"),)

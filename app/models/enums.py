@@ -36,3 +36,11 @@ class QueueType(StrEnum):
     PREDICTIVE_DIALER = "predictive_dialer"
     CHAT = "chat"
     TASK = "task"
+
+
+class ChangeKind(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    DELETED = "deleted"
+    # The queue itself was deleted: the last change of its log.
+    QUEUE_DELETED = "queue_deleted"

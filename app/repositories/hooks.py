@@ -56,6 +56,12 @@ async def get_many(tenant: str, hook_ids: list[int]) -> list[QueueHook]:
     return await _scoped(tenant).select_related("schema").filter(id__in=hook_ids)
 
 
+async def queue_of(tenant: str, hook_ids: Collection[int]) -> dict[int, int]:
+    """Map each existing hook id of the tenant to its queue id."""
+    rows = await _scoped(tenant).filter(id__in=list(hook_ids)).values_list("id", "queue_id")
+    return {int(hook_id): int(queue_id) for hook_id, queue_id in rows}
+
+
 async def existing_ids(tenant: str, hook_ids: Collection[int]) -> set[int]:
     found = await _scoped(tenant).filter(id__in=list(hook_ids)).values_list("id", flat=True)
     return {int(i) for i in found}  # type: ignore[call-overload]

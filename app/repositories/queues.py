@@ -52,12 +52,15 @@ async def rename(queue: Queue, name: str) -> Queue:
     return queue
 
 
-async def delete(queue: Queue) -> list[int]:
-    """Delete a queue and its hooks; return the ids of the hooks removed."""
-    hook_ids: list[int] = await QueueHook.filter(queue_id=queue.pk).values_list("id", flat=True)  # type: ignore[assignment]
+async def hook_ids(queue_id: int) -> list[int]:
+    ids = await QueueHook.filter(queue_id=queue_id).order_by("id").values_list("id", flat=True)
+    return [int(i) for i in ids]  # type: ignore[call-overload]
+
+
+async def delete(queue: Queue) -> None:
+    """Delete a queue and its hooks."""
     await QueueHook.filter(queue_id=queue.pk).delete()
     await Queue.filter(id=queue.pk).delete()
-    return sorted(hook_ids)
 
 
 async def hook_counts(queue_ids: list[int]) -> dict[int, int]:

@@ -21,11 +21,14 @@ from app.core.errors import (
 )
 from app.core.identity import Permission, Principal
 from app.core.pagination import PageRequest
-from app.models import QueueHook, QueueHookEvent
+from app.core.signals import changes_committed
+from app.models import ChangeKind, QueueHook, QueueHookEvent
 from app.models.enums import HOOK_FLOW_SCHEMA_TYPES
+from app.repositories import changes as change_repo
 from app.repositories import flow_schemas as schema_repo
 from app.repositories import hooks as hook_repo
 from app.repositories import queues as queue_repo
+from app.repositories.changes import ChangeEntry
 from app.repositories.hooks import HookChanges, HookFilter, HookSort
 from app.repositories.keyset import Ordering
 from app.services.paging import Page, page_of
@@ -98,17 +101,20 @@ async def create_hook(
             await _check_schema(principal.tenant, schema_id)
             if enabled:
                 await _check_event_free(queue_id, event, except_id=None)
-            hook = await hook_repo.create(
+            created = await hook_repo.create(
                 queue_id=queue_id,
                 event=event,
                 schema_id=schema_id,
                 enabled=enabled,
                 user=principal.user,
             )
+            hook = await _reload(principal, created.pk)
+            await _log(principal, queue_id, [_entry(ChangeKind.CREATED, hook)])
     except IntegrityError:
         await _check_event_free(queue_id, event, except_id=None)
         raise
-    return await _reload(principal, hook.pk)
+    changes_committed.send({queue_id})
+    return hook
 
 
 async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) -> QueueHook:
@@ -146,10 +152,13 @@ async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) ->
                 if current is None:
                     raise NotFound("queue hook", [hook_id])
                 raise VersionConflict(hook_id, current.version)
+            updated = await _reload(principal, hook_id)
+            await _log(principal, hook.queue_id, [_entry(ChangeKind.UPDATED, updated)])
     except IntegrityError:
         await _check_event_free(hook.queue_id, event, except_id=hook_id)
         raise
-    return await _reload(principal, hook_id)
+    changes_committed.send({hook.queue_id})
+    return updated
 
 
 async def missing_hooks(principal: Principal, hook_ids: Collection[int]) -> list[int]:
@@ -168,7 +177,7 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
     if len(wanted) > MAX_BULK_DELETE:
         raise InvalidInput("ids", f"at most {MAX_BULK_DELETE} hooks can be removed at once")
     async with in_transaction():
-        found = await hook_repo.existing_ids(principal.tenant, wanted)
+        found = await hook_repo.queue_of(principal.tenant, wanted)
         missing = [i for i in wanted if i not in found]
         if missing:
             raise NotFound("queue hook", missing)
@@ -176,6 +185,14 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
         if deleted != len(wanted):
             # Someone removed some of them between our read and our delete.
             raise NotFound("queue hook", wanted)
+        by_queue: dict[int, list[ChangeEntry]] = {}
+        for hook_id in wanted:
+            entry = ChangeEntry(kind=ChangeKind.DELETED, hook_id=hook_id, hook=None)
+            by_queue.setdefault(found[hook_id], []).append(entry)
+        for queue_id, entries in sorted(by_queue.items()):
+            await change_repo.append(queue_id, principal.tenant, entries)
+        await change_repo.notify(set(by_queue))
+    changes_committed.send(set(by_queue))
     return wanted
 
 
@@ -191,6 +208,15 @@ async def _check_event_free(queue_id: int, event: QueueHookEvent, except_id: int
     enabled = await hook_repo.enabled_for_event(queue_id, event, except_id)
     if enabled is not None:
         raise DuplicateEnabledEvent(event, enabled.pk)
+
+
+def _entry(kind: ChangeKind, hook: QueueHook) -> ChangeEntry:
+    return ChangeEntry(kind=kind, hook_id=hook.pk, hook=change_repo.snapshot(hook))
+
+
+async def _log(principal: Principal, queue_id: int, entries: list[ChangeEntry]) -> None:
+    await change_repo.append(queue_id, principal.tenant, entries)
+    await change_repo.notify({queue_id})
 
 
 async def _reload(principal: Principal, hook_id: int) -> QueueHook:

@@ -5,8 +5,11 @@ from tortoise.transactions import in_transaction
 from app.core.errors import NotFound
 from app.core.identity import Permission, Principal
 from app.core.pagination import PageRequest
-from app.models import Queue, QueueType
+from app.core.signals import changes_committed
+from app.models import ChangeKind, Queue, QueueType
+from app.repositories import changes as change_repo
 from app.repositories import queues as queue_repo
+from app.repositories.changes import ChangeEntry
 from app.services.paging import Page, page_of
 from app.services.validation import clean_name, clean_search
 
@@ -64,5 +67,13 @@ async def delete_queue(principal: Principal, queue_id: int) -> DeletedQueue:
         queue = await queue_repo.get_for_update(principal.tenant, queue_id)
         if queue is None:
             raise NotFound("queue", [queue_id])
-        hook_ids = await queue_repo.delete(queue)
+        hook_ids = await queue_repo.hook_ids(queue_id)
+        # Subscribers see each hook go, then the queue's end; logged before the
+        # queue row (which holds the revision counter) disappears.
+        entries = [ChangeEntry(ChangeKind.DELETED, hook_id, None) for hook_id in hook_ids]
+        entries.append(ChangeEntry(ChangeKind.QUEUE_DELETED, None, None))
+        await change_repo.append(queue_id, principal.tenant, entries)
+        await change_repo.notify({queue_id})
+        await queue_repo.delete(queue)
+    changes_committed.send({queue_id})
     return DeletedQueue(queue_id=queue_id, hook_ids=hook_ids)

@@ -1,29 +1,39 @@
 """The ASGI application: `create_app(settings)`."""
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from app.core.database import close_database, open_database
+from app.core.database import close_database, dialect_of, open_database
 from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.core.settings import Settings
 from app.graphql.schema import build_schema
+from app.repositories.listener import PostgresListener
+from app.services.change_feed import ChangeFeed, prune_change_log
 from app.web.graphiql import graphiql_page
 from app.web.graphql_http import GraphQLEndpoint
 from app.web.negotiation import wants_html
+from app.web.websocket import SubscriptionEndpoint
+
+log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 GRAPHIQL_TOKEN_TTL = 12 * 3600
 
 
 def create_app(settings: Settings) -> Starlette:
-    endpoint = GraphQLEndpoint(build_schema(mask_internal_errors=settings.is_production), settings)
+    schema = build_schema(mask_internal_errors=settings.is_production)
+    endpoint = GraphQLEndpoint(schema, settings)
+    feed = ChangeFeed(buffer_size=settings.subscriber_buffer)
+    subscriptions = SubscriptionEndpoint(schema, settings, feed)
 
     async def graphql(request: Request) -> Response:
         if (
@@ -39,21 +49,45 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse({"status": "alive"})
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await open_database(settings.database_url)
+        listener = None
+        if dialect_of(settings.database_url) == "postgres":
+            listener = PostgresListener(settings.database_url, feed.announce)
+        await feed.start(listener)
+        app.state.feed = feed
+        app.state.listener = listener
+        pruner = asyncio.create_task(_prune_periodically(settings), name="change-log-pruner")
         try:
             yield
         finally:
+            pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pruner
+            await feed.stop()
             await close_database()
 
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+            WebSocketRoute("/graphql", subscriptions),
             Route("/healthz", healthz),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
     )
+
+
+async def _prune_periodically(settings: Settings) -> None:
+    while True:
+        await asyncio.sleep(settings.change_prune_interval_seconds)
+        try:
+            removed = await prune_change_log(settings.change_retention)
+        except Exception:  # the database may be away; try again next time
+            log.exception("pruning the change log failed")
+            continue
+        if removed:
+            log.info("pruned %d change-log entries", removed)
 
 
 def _graphiql_token(settings: Settings) -> str | None:

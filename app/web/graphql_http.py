@@ -21,9 +21,10 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from app.core.errors import NotAuthenticated
-from app.core.identity import Principal, principal_from_token
+from app.core.identity import Principal
 from app.core.settings import Settings
 from app.graphql.context import Context
+from app.web.auth import principal_from_authorization
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 
 QUERY_ONLY = (OperationType.QUERY,)
@@ -70,7 +71,7 @@ class GraphQLEndpoint:
             result = await self.schema.execute(
                 params.query,
                 variable_values=params.variables,
-                context_value=Context(principal, self.settings, request_id),
+                context_value=Context(self.settings, request_id, identity=principal),
                 operation_name=params.operation_name,
                 allowed_operation_types=QUERY_ONLY if request.method == "GET" else ALL_OPERATIONS,
             )
@@ -118,15 +119,7 @@ class GraphQLEndpoint:
         return GraphQLParams(query=query, variables=variables, operation_name=operation_name)
 
     def _authenticate(self, request: Request) -> Principal:
-        header = request.headers.get("authorization")
-        if header is None:
-            raise NotAuthenticated("send a bearer token in the Authorization header")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticated("the Authorization header must be `Bearer <token>`")
-        return principal_from_token(
-            token.strip(), self.settings.secret, self.settings.jwt_algorithm
-        )
+        return principal_from_authorization(request.headers.get("authorization"), self.settings)
 
 
 @lru_cache(maxsize=1024)

@@ -32,7 +32,7 @@ async def run(
     result = await SCHEMA.execute(
         query,
         variable_values=variables,
-        context_value=Context(caller or principal(), SETTINGS, "test-request"),
+        context_value=Context(SETTINGS, "test-request", identity=caller or principal()),
     )
     return Result(data=result.data, errors=[dict(e.formatted) for e in result.errors or []])
 

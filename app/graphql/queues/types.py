@@ -16,6 +16,11 @@ from app.models import Queue as QueueRow
 class Queue(Node):
     name: str = strawberry.field(description="The queue's display name.")
     type: QueueType = strawberry.field(description="The queue's kind.")
+    revision: int = strawberry.field(
+        description="The revision of the queue's newest hook change. To keep a list live, "
+        "subscribe to `queueHooksChanged` with `afterRevision` set to the revision you read "
+        "before the list, and apply changes idempotently (by hook id and version)."
+    )
     created_at: datetime = strawberry.field(description="When the queue was created.")
     updated_at: datetime = strawberry.field(description="When the queue last changed.")
     _pk: strawberry.Private[int]
@@ -65,6 +70,7 @@ class Queue(Node):
             id=strawberry.ID(to_global_id("Queue", row.pk)),
             name=row.name,
             type=QueueType(row.type),
+            revision=row.revision,
             created_at=row.created_at,
             updated_at=row.updated_at,
             _pk=row.pk,

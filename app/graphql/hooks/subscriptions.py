@@ -1,0 +1,122 @@
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from app.graphql.context import Info
+from app.graphql.enums import FlowSchemaType, QueueHookEvent
+from app.graphql.flow_schemas.types import FlowSchema
+from app.graphql.hooks.types import QueueHook
+from app.graphql.ids import pk_of, to_global_id
+from app.models import ChangeKind
+from app.services import change_feed
+from app.services.change_feed import Change, ResyncRequired
+
+
+@strawberry.enum(description="What happened to a hook.")
+class QueueHookChangeKind(Enum):
+    CREATED = strawberry.enum_value("created", description="The hook was added.")
+    UPDATED = strawberry.enum_value(
+        "updated", description="The hook's event, flow schema or State changed."
+    )
+    DELETED = strawberry.enum_value("deleted", description="The hook was removed.")
+
+
+@strawberry.type(description="One committed change to a queue's hooks.")
+class QueueHookChange:
+    revision: int = strawberry.field(
+        description="The queue's revision after this change; grows by one per change. "
+        "Resubscribe with `afterRevision` set to the last one you saw to miss nothing."
+    )
+    kind: QueueHookChangeKind = strawberry.field(description="What happened.")
+    hook_id: strawberry.ID = strawberry.field(description="The hook that changed.")
+    hook: QueueHook | None = strawberry.field(
+        description="The hook as it was right after the change; null when it was deleted."
+    )
+
+
+@strawberry.type(
+    description="Your copy of the list can no longer be brought up to date by changes: the "
+    "revision you asked for is older than the retained history, or you fell too far behind. "
+    "Refetch the list, then subscribe again with `afterRevision: currentRevision`."
+)
+class QueueHooksResyncRequired:
+    current_revision: int = strawberry.field(description="The queue's revision now.")
+    reason: str = strawberry.field(description="Why, for people.")
+
+
+QueueHooksChangedEvent = Annotated[
+    QueueHookChange | QueueHooksResyncRequired,
+    strawberry.union(
+        "QueueHooksChangedEvent", description="A change, or a request to refetch and resubscribe."
+    ),
+]
+
+
+def hook_from_snapshot(snapshot: dict[str, Any]) -> QueueHook:
+    schema = snapshot["schema"]
+    return QueueHook(
+        id=strawberry.ID(to_global_id("QueueHook", snapshot["id"])),
+        event=QueueHookEvent(snapshot["event"]),
+        flow_schema=FlowSchema(
+            id=strawberry.ID(to_global_id("FlowSchema", schema["id"])),
+            name=schema["name"],
+            type=FlowSchemaType(schema["type"]),
+            created_at=_time(schema["created_at"]),
+            updated_at=_time(schema["updated_at"]),
+        ),
+        enabled=snapshot["enabled"],
+        version=snapshot["version"],
+        created_at=_time(snapshot["created_at"]),
+        created_by=snapshot["created_by"],
+        updated_at=_time(snapshot["updated_at"]),
+        updated_by=snapshot["updated_by"],
+        _queue_pk=snapshot["queue_id"],
+    )
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _event(item: Change | ResyncRequired) -> QueueHookChange | QueueHooksResyncRequired:
+    if isinstance(item, ResyncRequired):
+        return QueueHooksResyncRequired(current_revision=item.current_revision, reason=item.reason)
+    return QueueHookChange(
+        revision=item.revision,
+        kind=QueueHookChangeKind(item.kind.value),
+        hook_id=strawberry.ID(to_global_id("QueueHook", item.hook_id or 0)),
+        hook=hook_from_snapshot(item.hook) if item.hook else None,
+    )
+
+
+@strawberry.type
+class HookSubscriptions:
+    @strawberry.subscription(
+        description="Each committed change to a queue's hooks, as it commits, on any replica. "
+        "With `afterRevision`, first every change after it, then live, with no gap or "
+        "duplicate. Completes after the queue is deleted. Needs `queues:read`."
+    )
+    async def queue_hooks_changed(
+        self,
+        info: Info,
+        queue_id: Annotated[strawberry.ID, strawberry.argument(description="The queue's id.")],
+        after_revision: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Replay the changes after this revision first (e.g. the last one "
+                "you saw before a reconnect, or `Queue.revision` when you fetched the list)."
+            ),
+        ] = None,
+    ) -> AsyncGenerator[QueueHooksChangedEvent, None]:
+        feed = info.context.feed
+        if feed is None:
+            raise RuntimeError("subscriptions need the change feed of a running server")
+        queue_pk = pk_of(queue_id, "Queue", "queueId") or 0
+        changes = change_feed.hook_changes(info.context.principal, feed, queue_pk, after_revision)
+        async for item in changes:
+            if isinstance(item, Change) and item.kind is ChangeKind.QUEUE_DELETED:
+                continue  # the end of the stream, not an event
+            yield _event(item)

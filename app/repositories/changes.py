@@ -1,0 +1,119 @@
+"""The change log: append within a writer's transaction, read for replay and tailing.
+
+Revisions are per queue. Appending bumps the queue row's counter, which locks
+the row until commit, so one queue's revisions commit in order with no gaps.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise import connections
+from tortoise.expressions import F
+
+from app.models import ChangeKind, Queue, QueueHook, QueueHookChange
+
+NOTIFY_CHANNEL = "queue_hook_changes"
+# NOTIFY payloads must stay under 8000 bytes; past this, ask listeners to check all queues.
+MAX_NOTIFY_PAYLOAD = 7000
+EVERY_QUEUE = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEntry:
+    kind: ChangeKind
+    hook_id: int | None
+    hook: dict[str, Any] | None
+
+
+def snapshot(hook: QueueHook) -> dict[str, Any]:
+    """The hook as subscribers see it, with its flow schema (which must be loaded)."""
+    schema = hook.schema
+    return {
+        "id": hook.pk,
+        "queue_id": hook.queue_id,
+        "event": str(hook.event),
+        "enabled": hook.enabled,
+        "version": hook.version,
+        "created_at": hook.created_at.isoformat(),
+        "created_by": hook.created_by,
+        "updated_at": hook.updated_at.isoformat(),
+        "updated_by": hook.updated_by,
+        "schema": {
+            "id": schema.pk,
+            "name": schema.name,
+            "type": str(schema.type),
+            "created_at": schema.created_at.isoformat(),
+            "updated_at": schema.updated_at.isoformat(),
+        },
+    }
+
+
+async def append(queue_id: int, tenant: str, entries: list[ChangeEntry]) -> int:
+    """Log changes of one queue in the current transaction; return the newest revision."""
+    await Queue.filter(id=queue_id).update(revision=F("revision") + len(entries))
+    newest: int = await Queue.filter(id=queue_id).first().values_list("revision", flat=True)  # type: ignore[assignment]
+    first = newest - len(entries) + 1
+    await QueueHookChange.bulk_create(
+        [
+            QueueHookChange(
+                queue_id=queue_id,
+                tenant=tenant,
+                revision=first + offset,
+                kind=entry.kind,
+                hook_id=entry.hook_id,
+                hook=entry.hook,
+            )
+            for offset, entry in enumerate(entries)
+        ]
+    )
+    return newest
+
+
+async def notify(queue_ids: set[int]) -> None:
+    """On PostgreSQL, NOTIFY listeners of every replica; delivered only if we commit."""
+    connection = connections.get("default")
+    if connection.capabilities.dialect != "postgres":
+        return
+    payload = ",".join(str(q) for q in sorted(queue_ids))
+    if len(payload) > MAX_NOTIFY_PAYLOAD:
+        payload = EVERY_QUEUE
+    await connection.execute_query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, payload])
+
+
+async def after(queue_id: int, revision: int, limit: int) -> list[QueueHookChange]:
+    return (
+        await QueueHookChange.filter(queue_id=queue_id, revision__gt=revision)
+        .order_by("revision")
+        .limit(limit)
+    )
+
+
+async def current_revision(queue_id: int) -> int | None:
+    """The queue's newest revision, or None if the queue no longer exists."""
+    found: int | None = await Queue.filter(id=queue_id).first().values_list("revision", flat=True)  # type: ignore[assignment]
+    return found
+
+
+async def oldest_retained(queue_id: int) -> int | None:
+    row = await QueueHookChange.filter(queue_id=queue_id).order_by("revision").first()
+    return row.revision if row else None
+
+
+async def prune(keep_per_queue: int, orphan_age: timedelta) -> int:
+    """Drop log entries beyond the newest `keep_per_queue` of each queue, and the logs
+    of queues deleted longer than `orphan_age` ago; return how many were removed."""
+    removed = 0
+    for queue_id, revision in await Queue.filter(revision__gt=keep_per_queue).values_list(
+        "id", "revision"
+    ):
+        removed += await QueueHookChange.filter(
+            queue_id=queue_id, revision__lte=revision - keep_per_queue
+        ).delete()
+    live_queues = Queue.all().values("id")
+    removed += (
+        await QueueHookChange.filter(created_at__lt=datetime.now(UTC) - orphan_age)
+        .exclude(queue_id__in=live_queues)
+        .delete()
+    )
+    return removed

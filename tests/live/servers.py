@@ -1,0 +1,169 @@
+"""Real server processes and a graphql-transport-ws client for live tests."""
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+from app.core.identity import ALL_PERMISSIONS, issue_token
+
+SECRET = "live-test-secret-long-enough-for-hs256"
+TENANT = "acme"
+
+
+def token(
+    tenant: str = TENANT, permissions: tuple[str, ...] = tuple(ALL_PERMISSIONS), ttl: int = 600
+) -> str:
+    return issue_token(SECRET, tenant=tenant, user="live", permissions=permissions, ttl_seconds=ttl)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}/graphql"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/graphql"
+
+    async def graphql(
+        self, query: str, variables: dict[str, Any] | None = None, bearer: str | None = None
+    ) -> dict[str, Any]:
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.post(
+                self.http,
+                json={"query": query, "variables": variables or {}},
+                headers={"Authorization": f"Bearer {bearer or token()}"},
+            )
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, body
+        return body["data"]  # type: ignore[no-any-return]
+
+
+@contextmanager
+def running_server(database_url: str, **env: str) -> Iterator[Server]:
+    """`python -m app serve` in its own process, ready when /healthz answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--no-migrate"],
+        env={
+            **os.environ,
+            "APP_ENV": "test",
+            "DATABASE_URL": database_url,
+            "JWT_SECRET": SECRET,
+            "PORT": str(port),
+            **env,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    try:
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server on port {port} did not start")
+            time.sleep(0.1)
+        yield Server(port=port, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+class Subscriber:
+    """One graphql-transport-ws connection, as the reference graphql-ws client speaks it."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+        self._next_id = 0
+
+    @classmethod
+    async def connect(cls, url: str, payload: dict[str, Any] | None) -> "Subscriber":
+        connection = await websockets.connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        await connection.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
+        return cls(connection)
+
+    async def acknowledged(self) -> None:
+        message = await self.receive()
+        assert message == {"type": "connection_ack"}, message
+
+    async def subscribe(self, query: str, variables: dict[str, Any]) -> str:
+        self._next_id += 1
+        op_id = str(self._next_id)
+        await self.connection.send(
+            json.dumps(
+                {
+                    "id": op_id,
+                    "type": "subscribe",
+                    "payload": {"query": query, "variables": variables},
+                }
+            )
+        )
+        return op_id
+
+    async def receive(self, timeout: float = 10) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.connection.recv(), timeout)
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+    async def close(self) -> None:
+        await self.connection.close()
+
+
+CHANGES = """
+subscription($q: ID!, $after: Int) {
+  queueHooksChanged(queueId: $q, afterRevision: $after) {
+    __typename
+    ... on QueueHookChange { revision kind hookId hook { id event enabled version flowSchema { name } } }
+    ... on QueueHooksResyncRequired { currentRevision reason }
+  }
+}
+"""
+
+
+async def authed_subscriber(server: Server, bearer: str | None = None) -> Subscriber:
+    subscriber = await Subscriber.connect(
+        server.ws, {"Authorization": f"Bearer {bearer or token()}"}
+    )
+    await subscriber.acknowledged()
+    return subscriber
+
+
+async def next_events(
+    subscriber: Subscriber, count: int, timeout: float = 10
+) -> list[dict[str, Any]]:
+    events = []
+    while len(events) < count:
+        message = await subscriber.receive(timeout)
+        assert message["type"] == "next", message
+        events.append(message["payload"]["data"]["queueHooksChanged"])
+    return events

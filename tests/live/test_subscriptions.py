@@ -1,0 +1,117 @@
+"""queueHooksChanged over a real WebSocket to a real server process."""
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.live.servers import CHANGES, Server, authed_subscriber, next_events
+from tests.live.world import create_hook, given_a_queue, revision, toggle
+
+
+async def test_a_subscriber_sees_each_kind_of_change_in_order(server: Server) -> None:
+    world = await given_a_queue(server)
+    subscriber = await authed_subscriber(server)
+    # Subscribing from the revision read first means no change can slip past,
+    # however long the subscription takes to start.
+    await subscriber.subscribe(
+        CHANGES, {"q": world.queue_id, "after": await revision(server, world)}
+    )
+
+    first = await create_hook(server, world, "JOINED")
+    second = await create_hook(server, world, "MISSED", enabled=True)
+    await server.graphql(
+        "mutation($id: ID!) { updateQueueHook(input: {id: $id, event: ANSWERED}) { __typename } }",
+        {"id": first},
+    )
+    await toggle(server, second, False)
+    await server.graphql(
+        "mutation($ids: [ID!]!) { deleteQueueHooks(ids: $ids) { __typename } }",
+        {"ids": [first, second]},
+    )
+    events = await next_events(subscriber, 6)
+
+    assert [(e["kind"], e["hookId"]) for e in events] == [
+        ("CREATED", first),
+        ("CREATED", second),
+        ("UPDATED", first),
+        ("UPDATED", second),
+        ("DELETED", first),
+        ("DELETED", second),
+    ]
+    assert [e["revision"] for e in events] == list(range(1, 7))
+    assert events[2]["hook"]["event"] == "ANSWERED"
+    assert events[2]["hook"]["version"] == 2
+    assert events[3]["hook"]["enabled"] is False
+    assert events[4]["hook"] is None
+    await subscriber.close()
+
+
+async def test_replay_from_an_old_revision_while_changes_keep_committing(server: Server) -> None:
+    world = await given_a_queue(server)
+    events_ = ("JOINED", "ANSWERED", "OFFERING", "BRIDGED", "MISSED")
+    hooks = [await create_hook(server, world, event) for event in events_]
+    assert await revision(server, world) == 5
+
+    async def keep_changing() -> None:
+        for i in range(30):
+            await toggle(server, hooks[i % 5], (i // 5) % 2 == 0)
+
+    writer = asyncio.create_task(keep_changing())
+    subscriber = await authed_subscriber(server)
+    await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": 2})
+    events = await next_events(subscriber, 33, timeout=20)
+    await writer
+
+    assert [e["revision"] for e in events] == list(range(3, 36)), (
+        "each change exactly once, in order"
+    )
+    assert [e["kind"] for e in events[:3]] == ["CREATED"] * 3
+    await asyncio.sleep(0.3)
+    with pytest.raises(TimeoutError):
+        await subscriber.receive(timeout=0.5)  # and nothing more
+    await subscriber.close()
+
+
+async def test_deleting_the_queue_deletes_each_hook_then_completes(server: Server) -> None:
+    world = await given_a_queue(server)
+    hooks = [await create_hook(server, world, e) for e in ("JOINED", "MISSED")]
+    subscriber = await authed_subscriber(server)
+    op_id = await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": 2})
+
+    await server.graphql(
+        "mutation($q: ID!) { deleteQueue(id: $q) { __typename } }", {"q": world.queue_id}
+    )
+    events = await next_events(subscriber, 2)
+    completed = await subscriber.receive()
+
+    assert [(e["kind"], e["hookId"]) for e in events] == [("DELETED", h) for h in hooks]
+    assert completed == {"id": op_id, "type": "complete"}
+    await subscriber.close()
+
+
+async def test_an_unknown_revision_asks_for_a_resync(server: Server) -> None:
+    world = await given_a_queue(server)
+    await create_hook(server, world)
+    subscriber = await authed_subscriber(server)
+
+    op_id = await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": 99})
+    events = await next_events(subscriber, 1)
+    completed = await subscriber.receive()
+
+    assert events == [
+        {
+            "__typename": "QueueHooksResyncRequired",
+            "currentRevision": 1,
+            "reason": "the revision is not in the retained history",
+        }
+    ]
+    assert completed == {"id": op_id, "type": "complete"}
+    await subscriber.close()
+
+
+def first_error(message: dict[str, Any]) -> dict[str, Any]:
+    assert message["type"] in ("error", "next"), message
+    payload = message["payload"]
+    errors: list[dict[str, Any]] = payload if isinstance(payload, list) else payload["errors"]
+    return errors[0]

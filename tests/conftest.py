@@ -111,6 +111,10 @@ async def _truncate(url: str) -> None:
         await conn.close()
 
 
+def truncate_postgres(url: str) -> None:
+    asyncio.run(_truncate(url))
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """A migrated, empty database of each kind; nothing from other tests is in it."""
@@ -119,7 +123,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
         shutil.copyfile(sqlite_template, path)
         return f"sqlite://{path}"
     url: str = request.getfixturevalue("postgres_session_url")
-    asyncio.run(_truncate(url))
+    truncate_postgres(url)
     return url
 
 

@@ -24,6 +24,12 @@ class ClassifyErrors(SchemaExtension):
         if result is not None and result.errors:
             result.errors = [self._classify(error) for error in result.errors]
 
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        # Each result of a subscription, before it reaches the client.
+        if getattr(result, "errors", None):
+            result.errors = [self._classify(error) for error in result.errors]
+        yield None
+
     def _classify(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if original is None or isinstance(original, GraphQLError):

@@ -104,16 +104,15 @@ async def prune(keep_per_queue: int, orphan_age: timedelta) -> int:
     """Drop log entries beyond the newest `keep_per_queue` of each queue, and the logs
     of queues deleted longer than `orphan_age` ago; return how many were removed."""
     removed = 0
-    for queue_id, revision in await Queue.filter(revision__gt=keep_per_queue).values_list(
-        "id", "revision"
-    ):
+    long_logs = await Queue.filter(revision__gt=keep_per_queue).values_list("id", "revision")
+    for queue_id, revision in long_logs:
         removed += await QueueHookChange.filter(
             queue_id=queue_id, revision__lte=revision - keep_per_queue
         ).delete()
-    live_queues = Queue.all().values("id")
-    removed += (
-        await QueueHookChange.filter(created_at__lt=datetime.now(UTC) - orphan_age)
-        .exclude(queue_id__in=live_queues)
-        .delete()
-    )
+    old = QueueHookChange.filter(created_at__lt=datetime.now(UTC) - orphan_age)
+    logged = {int(q) for q in await old.distinct().values_list("queue_id", flat=True)}  # type: ignore[call-overload]
+    if logged:
+        alive = {int(q) for q in await Queue.filter(id__in=logged).values_list("id", flat=True)}  # type: ignore[call-overload]
+        if deleted_queues := logged - alive:
+            removed += await QueueHookChange.filter(queue_id__in=deleted_queues).delete()
     return removed

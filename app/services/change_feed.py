@@ -87,6 +87,10 @@ class Watch:
     async def next(self) -> Change | _Overflow:
         return await self._buffer.get()
 
+    @property
+    def pending(self) -> int:
+        return self._buffer.qsize()
+
 
 class Listener(Protocol):
     async def start(self) -> None: ...
@@ -102,6 +106,8 @@ class ChangeFeed:
         self._wake = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
         self._listener: Listener | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def start(self, listener: Listener | None) -> None:
         """Start tailing; with no listener, hear this process's own commits."""
@@ -130,7 +136,17 @@ class ChangeFeed:
         watched = self._watchers.keys()
         self._dirty |= set(watched) if queue_ids is None else set(queue_ids) & set(watched)
         if self._dirty:
+            self._idle.clear()
             self._wake.set()
+
+    async def settled(self) -> None:
+        """Wait until every announced change has been offered to its watchers."""
+        await self._idle.wait()
+
+    @property
+    def buffered(self) -> int:
+        """How many changes wait in watchers' buffers, all queues together."""
+        return sum(w.pending for ws in self._watchers.values() for w in ws)
 
     async def watch(self, queue_id: int) -> Watch:
         watch = Watch(queue_id, self.buffer_size)
@@ -169,6 +185,8 @@ class ChangeFeed:
                     self._dirty.add(queue_id)
                     await asyncio.sleep(0.5)
                     self._wake.set()
+            if not self._dirty:
+                self._idle.set()
 
     async def _drain(self, queue_id: int) -> None:
         while queue_id in self._tails:

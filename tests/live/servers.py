@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import websockets
 from websockets.asyncio.client import ClientConnection
+from websockets.typing import Subprotocol
 
 from app.core.identity import ALL_PERMISSIONS, issue_token
 
@@ -108,7 +109,9 @@ class Subscriber:
 
     @classmethod
     async def connect(cls, url: str, payload: dict[str, Any] | None) -> "Subscriber":
-        connection = await websockets.connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        connection = await websockets.connect(
+            url, subprotocols=[Subprotocol("graphql-transport-ws")]
+        )
         await connection.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
         return cls(connection)
 
@@ -130,8 +133,9 @@ class Subscriber:
         )
         return op_id
 
-    async def receive(self, timeout: float = 10) -> dict[str, Any]:
-        raw = await asyncio.wait_for(self.connection.recv(), timeout)
+    async def receive(self, within: float = 10) -> dict[str, Any]:
+        async with asyncio.timeout(within):
+            raw = await self.connection.recv()
         message: dict[str, Any] = json.loads(raw)
         return message
 
@@ -159,11 +163,11 @@ async def authed_subscriber(server: Server, bearer: str | None = None) -> Subscr
 
 
 async def next_events(
-    subscriber: Subscriber, count: int, timeout: float = 10
+    subscriber: Subscriber, count: int, within: float = 10
 ) -> list[dict[str, Any]]:
-    events = []
+    events: list[dict[str, Any]] = []
     while len(events) < count:
-        message = await subscriber.receive(timeout)
+        message = await subscriber.receive(within)
         assert message["type"] == "next", message
         events.append(message["payload"]["data"]["queueHooksChanged"])
     return events

@@ -60,7 +60,7 @@ async def test_replay_from_an_old_revision_while_changes_keep_committing(server:
     writer = asyncio.create_task(keep_changing())
     subscriber = await authed_subscriber(server)
     await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": 2})
-    events = await next_events(subscriber, 33, timeout=20)
+    events = await next_events(subscriber, 33, within=20)
     await writer
 
     assert [e["revision"] for e in events] == list(range(3, 36)), (
@@ -69,7 +69,7 @@ async def test_replay_from_an_old_revision_while_changes_keep_committing(server:
     assert [e["kind"] for e in events[:3]] == ["CREATED"] * 3
     await asyncio.sleep(0.3)
     with pytest.raises(TimeoutError):
-        await subscriber.receive(timeout=0.5)  # and nothing more
+        await subscriber.receive(within=0.5)  # and nothing more
     await subscriber.close()
 
 

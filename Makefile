@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint schema bench clean
+.PHONY: install run test lint schema bench-delivery clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +26,19 @@ test: install lint
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check app tests
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 ## Regenerate the committed GraphQL contract from the code
 schema: install
 	$(BIN)/python -m app schema > schema.graphql
+
+## Cross-replica delivery delay on PostgreSQL (127.0.0.1:5432)
+bench-delivery: install
+	$(BIN)/python -m bench.delivery --changes 200
+	$(BIN)/python -m bench.delivery --changes 200 --rate 100
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,126 @@
+"""Cross-replica delivery delay: commit on replica A, receive on replica B.
+
+Starts two server processes on one PostgreSQL, subscribes on B, and toggles a
+hook through A `--changes` times. For each change it records when the mutation
+was sent, when its response (sent after the commit) arrived, and when B's
+subscriber got the change. The commit happened between the first two, so
+send->receive bounds commit->delivery from above.
+
+    .venv/bin/python -m bench.delivery [--changes 200] [--rate 0]
+"""
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import asyncpg
+import httpx
+
+from tests.live.servers import CHANGES, authed_subscriber, running_server, token
+from tests.live.world import create_hook, given_a_queue, revision
+
+TOGGLE = """mutation($id: ID!, $on: Boolean!) {
+  setQueueHookEnabled(id: $id, enabled: $on) { __typename } }"""
+ADMIN_DSN = os.environ.get("BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def fresh_database(name: str) -> str:
+    conn = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base = ADMIN_DSN.rsplit("/", 1)[0].split("://", 1)[1]
+    url = f"postgres://{base}/{name}"
+    subprocess.run(  # noqa: ASYNC221 - setup, before anything is timed
+        [sys.executable, "-m", "app", "migrate"],
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+        capture_output=True,
+    )
+    return url
+
+
+async def measure(changes: int, rate: float) -> dict[str, list[float]]:
+    url = await fresh_database("hooks_bench_delivery")
+    with running_server(url) as a, running_server(url) as b:
+        world = await given_a_queue(a)
+        hook = await create_hook(a, world)
+        subscriber = await authed_subscriber(b)
+        await subscriber.subscribe(
+            CHANGES, {"q": world.queue_id, "after": await revision(a, world)}
+        )
+        sent: dict[int, float] = {}
+        answered: dict[int, float] = {}
+        received: dict[int, float] = {}
+
+        async def receive() -> None:
+            while len(received) < changes:
+                message = await subscriber.receive(within=30)
+                received[message["payload"]["data"]["queueHooksChanged"]["revision"]] = (
+                    time.perf_counter()
+                )
+
+        reader = asyncio.create_task(receive())
+        interval = 1 / rate if rate else 0.0
+        headers = {"Authorization": f"Bearer {token()}"}
+        async with httpx.AsyncClient() as client:  # one keep-alive connection, as a UI has
+            for i in range(changes):
+                started = time.perf_counter()
+                sent[i + 2] = started
+                response = await client.post(
+                    a.http,
+                    headers=headers,
+                    json={"query": TOGGLE, "variables": {"id": hook, "on": i % 2 == 0}},
+                )
+                answered[i + 2] = time.perf_counter()
+                assert (
+                    response.json()["data"]["setQueueHookEnabled"]["__typename"]
+                    == "SetQueueHookEnabledSuccess"
+                )
+                if interval:
+                    await asyncio.sleep(max(0.0, started + interval - time.perf_counter()))
+        await reader
+        await subscriber.close()
+    return {
+        "send_to_receive": [(received[r] - sent[r]) * 1000 for r in sent],
+        "response_to_receive": [(received[r] - answered[r]) * 1000 for r in sent],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--changes", type=int, default=200)
+    parser.add_argument(
+        "--rate", type=float, default=0, help="changes per second (0: back to back)"
+    )
+    args = parser.parse_args()
+    results = asyncio.run(measure(args.changes, args.rate))
+    print(machine())
+    pace = f"{args.rate:g}/s" if args.rate else "back to back"
+    print(f"cross-replica delivery over {args.changes} changes ({pace}), ms")
+    for name, values in results.items():
+        median, p99 = statistics.median(values), percentile(values, 0.99)
+        print(f"  {name:20} median {median:7.2f}  p99 {p99:7.2f}  max {max(values):7.2f}")
+
+
+def machine() -> str:
+    return (
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+
+
+if __name__ == "__main__":
+    main()

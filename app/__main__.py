@@ -105,7 +105,23 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
             algorithm=settings.jwt_algorithm,
         )
         print(f"  Bearer token for tenant '{settings.demo_tenant}' (12 h):\n  {token}\n")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    if settings.workers > 1:
+        # Each worker process builds its app from the same environment.
+        uvicorn.run(
+            "app.web.main:app_from_environment",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            access_log=settings.access_log,
+        )
+    else:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            access_log=settings.access_log,
+        )
     return 0
 
 

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     graphiql_enabled: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1
+    access_log: bool = True
     # Browser origins allowed to open WebSockets (same-origin and no-origin always work).
     allowed_origins: list[str] = []
     ws_init_timeout_seconds: float = 5.0

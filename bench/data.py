@@ -60,7 +60,8 @@ async def seed_registry(url: str, hooks: int = 10_000, schemas: int = 50) -> int
         await conn.executemany(
             "INSERT INTO queue_hook (queue_id, event, schema_id, enabled, version, created_at, "
             "created_by, updated_at, updated_by) "
-            "VALUES ($1, $2, $3, $4, 1, now() - make_interval(secs => $5), 'bench', now(), 'bench')",
+            "VALUES ($1, $2, $3, $4, 1, now() - make_interval(secs => $5), 'bench', now(), "
+            "'bench')",
             [
                 (queue_pk, EVENTS[i % 8], schema_pks[i % schemas], i < 8, float(hooks - i))
                 for i in range(hooks)

@@ -31,9 +31,11 @@ PAGE_QUERY = """query Registry($q: ID!, $first: Int, $after: String, $filter: Qu
   queueHooks(queueId: $q, first: $first, after: $after, filter: $filter) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { cursor node { id event enabled version updatedAt updatedBy flowSchema { id name type } } }
+    edges { cursor node {
+      id event enabled version updatedAt updatedBy flowSchema { id name type } } }
   }
 }"""
+COLD_BODIES = 3000
 FILTERS: list[dict[str, Any] | None] = [None, {"enabled": False}, {"events": ["MISSED", "JOINED"]}]
 
 
@@ -103,12 +105,14 @@ async def page_bodies(url: str, queue_pk: int) -> tuple[dict[str, Any], list[dic
             "query": PAGE_QUERY,
             "variables": {
                 "q": queue_id,
-                "first": 20,
-                "after": cursors[(i * 7) % len(cursors)],
+                "first": 20 + (i // len(cursors)) % 3,
+                "after": cursors[i % len(cursors)],
                 "filter": FILTERS[i % len(FILTERS)],
             },
         }
-        for i in range(600)
+        # More distinct bodies than the response cache holds, visited in turn:
+        # every cold request misses it.
+        for i in range(COLD_BODIES)
     ]
     return warm, cold
 

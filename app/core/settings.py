@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # Change-log entries kept per queue for replay after a reconnect.
     change_retention: int = 10_000
     change_prune_interval_seconds: float = 60.0
+    # Whole responses of identical queueHooks reads, checked against the queue's revision.
+    response_cache_size: int = 1024
 
     @model_validator(mode="after")
     def _secret_is_strong_and_production_explicit(self) -> "Settings":

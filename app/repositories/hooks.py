@@ -75,6 +75,10 @@ async def list_in_queue(
     return await fetch_window(query, Ordering(field=sort.value, descending=descending), page)
 
 
+async def using_schema(schema_id: int) -> list[QueueHook]:
+    return await QueueHook.filter(schema_id=schema_id).select_related("schema").order_by("id")
+
+
 async def count_in_queue(queue_id: int, hook_filter: HookFilter) -> int:
     return await _in_queue(queue_id, hook_filter).count()
 

@@ -1,3 +1,4 @@
+from tortoise import connections
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
@@ -6,6 +7,11 @@ from app.models import Queue, QueueHook, QueueType
 from app.repositories.keyset import Ordering, Window, fetch_window
 
 QUEUE_ORDER = Ordering(field="name", descending=False)
+# Raw SQL on purpose: this runs before every cached read, and skips the ORM's overhead.
+REVISION_SQL = {
+    "postgres": 'SELECT "revision" FROM "queue" WHERE "id" = $1 AND "tenant" = $2',
+    "sqlite": 'SELECT "revision" FROM "queue" WHERE "id" = ? AND "tenant" = ?',
+}
 
 
 def _scoped(tenant: str) -> QuerySet[Queue]:
@@ -71,3 +77,11 @@ async def hook_counts(queue_ids: list[int]) -> dict[int, int]:
         .values_list("queue_id", "n")
     )
     return {queue_id: n for queue_id, n in rows}
+
+
+async def revision_of(tenant: str, queue_id: int) -> int | None:
+    """The queue's revision if it is the tenant's: one primary-key lookup."""
+    connection = connections.get("default")
+    sql = REVISION_SQL["postgres" if connection.capabilities.dialect == "postgres" else "sqlite"]
+    rows = await connection.execute_query_dict(sql, [queue_id, tenant])
+    return int(rows[0]["revision"]) if rows else None

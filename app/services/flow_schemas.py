@@ -5,9 +5,13 @@ from tortoise.transactions import in_transaction
 from app.core.errors import FlowSchemaInUse, NotFound
 from app.core.identity import Permission, Principal
 from app.core.pagination import PageRequest
-from app.models import FlowSchema, FlowSchemaType
+from app.core.signals import changes_committed
+from app.models import ChangeKind, FlowSchema, FlowSchemaType
 from app.models.enums import HOOK_FLOW_SCHEMA_TYPES
+from app.repositories import changes as change_repo
 from app.repositories import flow_schemas as schema_repo
+from app.repositories import hooks as hook_repo
+from app.repositories.changes import ChangeEntry
 from app.services.paging import Page, page_of
 from app.services.validation import clean_name, clean_search
 
@@ -60,7 +64,20 @@ async def rename_flow_schema(principal: Principal, schema_id: int, name: str) ->
         schema = await schema_repo.get(principal.tenant, schema_id)
         if schema is None:
             raise NotFound("flow schema", [schema_id])
-        return await schema_repo.rename(schema, new_name)
+        renamed = await schema_repo.rename(schema, new_name)
+        # Hooks show their schema's name: log an update of each, so that live
+        # lists and cached pages of their queues move on too.
+        by_queue: dict[int, list[ChangeEntry]] = {}
+        for hook in await hook_repo.using_schema(schema_id):
+            entry = ChangeEntry(ChangeKind.UPDATED, hook.pk, change_repo.snapshot(hook))
+            by_queue.setdefault(hook.queue_id, []).append(entry)
+        for queue_id, entries in sorted(by_queue.items()):
+            await change_repo.append(queue_id, principal.tenant, entries)
+        if by_queue:
+            await change_repo.notify(set(by_queue))
+    if by_queue:
+        changes_committed.send(set(by_queue))
+    return renamed
 
 
 async def delete_flow_schema(principal: Principal, schema_id: int) -> None:

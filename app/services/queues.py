@@ -27,6 +27,13 @@ async def get_queue(principal: Principal, queue_id: int) -> Queue | None:
     return await queue_repo.get(principal.tenant, queue_id)
 
 
+async def revision_for_reading(principal: Principal, queue_id: int) -> int | None:
+    """The queue's revision, or None if the caller may not read it (or it is not theirs)."""
+    if Permission.QUEUES_READ not in principal.permissions:
+        return None
+    return await queue_repo.revision_of(principal.tenant, queue_id)
+
+
 async def get_queues(principal: Principal, queue_ids: list[int]) -> list[Queue]:
     principal.require(Permission.QUEUES_READ)
     return await queue_repo.get_many(principal.tenant, queue_ids)

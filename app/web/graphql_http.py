@@ -20,12 +20,15 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from app.core.errors import NotAuthenticated
+from app.core.errors import InvalidInput, NotAuthenticated
 from app.core.identity import Principal
 from app.core.settings import Settings
 from app.graphql.context import Context
+from app.graphql.ids import pk_of
+from app.services import queues as queue_service
 from app.web.auth import principal_from_authorization
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
+from app.web.response_cache import ResponseCache, plan_for
 
 QUERY_ONLY = (OperationType.QUERY,)
 ALL_OPERATIONS = (OperationType.QUERY, OperationType.MUTATION)
@@ -52,6 +55,7 @@ class GraphQLEndpoint:
     def __init__(self, schema: strawberry.Schema, settings: Settings) -> None:
         self.schema = schema
         self.settings = settings
+        self.cache = ResponseCache(settings.response_cache_size)
 
     async def handle(self, request: Request) -> Response:
         request_id = uuid.uuid4().hex
@@ -68,6 +72,10 @@ class GraphQLEndpoint:
                 raise RequestError(
                     405, "GET runs queries only; send mutations with POST", {"Allow": "POST"}
                 )
+            cache_key = await self._cache_key(params, principal, media_type)
+            if cache_key is not None and (cached := self.cache.get(cache_key)) is not None:
+                headers = {"X-Request-Id": request_id, "X-Response-Cache": "hit"}
+                return Response(cached, media_type=media_type, headers=headers)
             result = await self.schema.execute(
                 params.query,
                 variable_values=params.variables,
@@ -90,7 +98,33 @@ class GraphQLEndpoint:
                 media_type or JSON,
                 request_id,
             )
-        return _result_response(result, media_type or JSON, request_id)
+        response = _result_response(result, media_type, request_id)
+        if cache_key is not None and not result.errors:
+            self.cache.put(cache_key, bytes(response.body))
+            response.headers["X-Response-Cache"] = "miss"
+        return response
+
+    async def _cache_key(
+        self, params: "GraphQLParams", principal: Principal, media_type: str
+    ) -> tuple[Any, ...] | None:
+        if self.cache.size <= 0:
+            return None
+        plan = plan_for(params.query, params.operation_name)
+        global_id = plan.queue_id(params.variables) if plan is not None else None
+        if global_id is None:
+            return None
+        try:
+            queue_pk = pk_of(global_id, "Queue")
+        except InvalidInput:
+            return None
+        if queue_pk is None:
+            return None
+        revision = await queue_service.revision_for_reading(principal, queue_pk)
+        if revision is None:
+            return None
+        return ResponseCache.key(
+            principal, params.query, params.operation_name, params.variables, media_type, revision
+        )
 
     async def _params(self, request: Request) -> GraphQLParams:
         if request.method == "GET":

@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Iterator
 
 import asyncpg
+import httpx
 import pytest
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.transactions import in_transaction
@@ -13,7 +14,14 @@ from app.models import ChangeKind
 from app.repositories import changes as change_repo
 from app.repositories.changes import NOTIFY_CHANNEL, ChangeEntry
 from app.repositories.listener import LISTENER_APPLICATION_NAME
-from tests.live.servers import CHANGES, Server, authed_subscriber, next_events, running_server
+from tests.live.servers import (
+    CHANGES,
+    Server,
+    authed_subscriber,
+    next_events,
+    running_server,
+    token,
+)
 from tests.live.world import create_hook, given_a_queue, revision, toggle
 
 
@@ -149,3 +157,21 @@ async def test_a_rolled_back_write_announces_nothing(
         await subscriber.receive(within=0.5)
     await listen.close()
     await subscriber.close()
+
+
+async def test_a_cached_page_on_one_replica_never_hides_a_write_made_on_another(
+    replicas: tuple[Server, Server],
+) -> None:
+    a, b = replicas
+    world = await given_a_queue(a)
+    hook = await create_hook(a, world, "MISSED")
+    page = {"query": "query($q: ID!) { queueHooks(queueId: $q) { nodes { id enabled } } }",
+            "variables": {"q": world.queue_id}}  # fmt: skip
+    headers = {"Authorization": f"Bearer {token()}"}
+    async with httpx.AsyncClient() as client:
+        warmed = [await client.post(b.http, json=page, headers=headers) for _ in range(2)]
+        await toggle(a, hook, True)
+        after = await client.post(b.http, json=page, headers=headers)
+
+    assert [r.headers["x-response-cache"] for r in warmed] == ["miss", "hit"]
+    assert after.json()["data"]["queueHooks"]["nodes"] == [{"id": hook, "enabled": True}]

@@ -1,0 +1,137 @@
+"""A cache of whole responses to identical registry reads, checked against the
+queue's revision on every request.
+
+Only a query whose one root field is `queueHooks(queueId: ...)` qualifies, and
+its selection must not reach the queue itself (a rename does not move the
+revision). Everything such a response shows moves the queue's revision when it
+changes: hook writes log changes, and a flow schema rename logs an update of
+each hook that runs it. Each request reads the revision (a primary-key lookup)
+before using the cache, so a read that follows a committed write, on any
+replica, misses and sees the write: strong consistency, not a TTL.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    VariableNode,
+    get_operation_ast,
+    parse,
+)
+
+from app.core.identity import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class CachePlan:
+    """Where a cacheable document takes its queue id from."""
+
+    variable: str | None
+    literal: str | None
+
+    def queue_id(self, variables: dict[str, Any] | None) -> str | None:
+        if self.literal is not None:
+            return self.literal
+        value = (variables or {}).get(self.variable or "")
+        return value if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1024)
+def _parsed(query: str) -> DocumentNode | None:
+    try:
+        return parse(query)
+    except GraphQLError:
+        return None
+
+
+@lru_cache(maxsize=1024)
+def plan_for(query: str, operation_name: str | None) -> CachePlan | None:
+    """How to cache this document's responses, or None if they may not be cached."""
+    document = _parsed(query)
+    if document is None:
+        return None
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        return None
+    roots = operation.selection_set.selections
+    if len(roots) != 1 or not isinstance(roots[0], FieldNode):
+        return None
+    root = roots[0]
+    if root.name.value != "queueHooks" or root.directives or not _safe(root.selection_set):
+        return None
+    for argument in root.arguments or ():
+        if argument.name.value == "queueId":
+            if isinstance(argument.value, VariableNode):
+                return CachePlan(variable=argument.value.name.value, literal=None)
+            if isinstance(argument.value, StringValueNode):
+                return CachePlan(variable=None, literal=argument.value.value)
+    return None
+
+
+def _safe(selection_set: SelectionSetNode | None) -> bool:
+    """No `queue` field and no named fragments anywhere below."""
+    if selection_set is None:
+        return True
+    for selection in selection_set.selections:
+        if isinstance(selection, FragmentSpreadNode):
+            return False
+        if isinstance(selection, FieldNode) and selection.name.value == "queue":
+            return False
+        if isinstance(selection, FieldNode | InlineFragmentNode) and not _safe(
+            selection.selection_set
+        ):
+            return False
+    return True
+
+
+class ResponseCache:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(
+        principal: Principal,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        media_type: str,
+        revision: int,
+    ) -> tuple[Any, ...]:
+        return (
+            principal.tenant,
+            principal.permissions,
+            query,
+            operation_name,
+            orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),
+            media_type,
+            revision,
+        )
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        found = self._entries.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return found
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        self._entries[key] = body
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)

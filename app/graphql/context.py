@@ -38,6 +38,9 @@ class Context:
     # Set by Strawberry from the graphql-transport-ws connection_init payload.
     connection_params: dict[str, Any] | None = None
     websocket: Any = None
+    # A context that outlives a request (a socket, a shared subscription) must not
+    # cache rows: they would go stale.
+    long_lived: bool = False
     _loaders: Loaders | None = field(default=None, init=False)
 
     @property
@@ -49,8 +52,7 @@ class Context:
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            # A connection lives long; caching rows for its lifetime would go stale.
-            self._loaders = build_loaders(self.principal, cache=self.websocket is None)
+            self._loaders = build_loaders(self.principal, cache=not self.long_lived)
         return self._loaders
 
 

@@ -21,7 +21,7 @@ from app.services.change_feed import ChangeFeed, prune_change_log
 from app.web.graphiql import graphiql_page
 from app.web.graphql_http import GraphQLEndpoint
 from app.web.negotiation import wants_html
-from app.web.websocket import SubscriptionEndpoint
+from app.web.ws import SubscriptionEndpoint
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,14 @@ def create_app(settings: Settings) -> Starlette:
         return await endpoint.handle(request)
 
     async def healthz(_: Request) -> Response:
-        return JSONResponse({"status": "alive"})
+        return JSONResponse(
+            {
+                "status": "alive",
+                "websockets": subscriptions.open_connections,
+                "sharedSubscriptions": subscriptions.shared.group_count,
+                "feedWatchers": feed.watcher_count,
+            }
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -70,7 +77,7 @@ def create_app(settings: Settings) -> Starlette:
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
-            WebSocketRoute("/graphql", subscriptions),
+            WebSocketRoute("/graphql", subscriptions.__call__),
             Route("/healthz", healthz),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],

@@ -81,7 +81,7 @@ def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _event(item: Change | ResyncRequired) -> QueueHookChange | QueueHooksResyncRequired:
+def to_event(item: Change | ResyncRequired) -> QueueHookChange | QueueHooksResyncRequired:
     if isinstance(item, ResyncRequired):
         return QueueHooksResyncRequired(current_revision=item.current_revision, reason=item.reason)
     return QueueHookChange(
@@ -119,4 +119,4 @@ class HookSubscriptions:
         async for item in changes:
             if isinstance(item, Change) and item.kind is ChangeKind.QUEUE_DELETED:
                 continue  # the end of the stream, not an event
-            yield _event(item)
+            yield to_event(item)

@@ -1,0 +1,80 @@
+"""Which subscription documents can be shared, and where their arguments come from."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import strawberry
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    IntValueNode,
+    OperationType,
+    StringValueNode,
+    VariableNode,
+    get_operation_ast,
+    parse,
+    validate,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LivePlan:
+    queue_variable: str | None
+    queue_literal: str | None
+    after_variable: str | None
+    after_literal: int | None
+
+    def queue_id(self, variables: dict[str, Any]) -> Any:
+        if self.queue_literal is not None:
+            return self.queue_literal
+        return variables.get(self.queue_variable or "")
+
+    def after_revision(self, variables: dict[str, Any]) -> int | None:
+        if self.after_literal is not None:
+            return self.after_literal
+        value = variables.get(self.after_variable or "")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def live_plan(schema: strawberry.Schema, query: str, operation_name: str | None) -> LivePlan | None:
+    return _plan(schema, query, operation_name)
+
+
+@lru_cache(maxsize=1024)
+def _plan(schema: strawberry.Schema, query: str, operation_name: str | None) -> LivePlan | None:
+    """A plan for a valid document whose one root field is `queueHooksChanged`.
+
+    Anything else (invalid documents included, so that they get the usual errors)
+    runs as an ordinary operation.
+    """
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None
+    if validate(schema._schema, document):
+        return None
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
+        return None
+    roots = operation.selection_set.selections
+    if len(roots) != 1 or not isinstance(roots[0], FieldNode):
+        return None
+    root = roots[0]
+    if root.name.value != "queueHooksChanged" or root.directives:
+        return None
+    plan: dict[str, Any] = {
+        "queue_variable": None,
+        "queue_literal": None,
+        "after_variable": None,
+        "after_literal": None,
+    }
+    for argument in root.arguments or ():
+        name = "queue" if argument.name.value == "queueId" else "after"
+        if isinstance(argument.value, VariableNode):
+            plan[f"{name}_variable"] = argument.value.name.value
+        elif isinstance(argument.value, StringValueNode):
+            plan[f"{name}_literal"] = argument.value.value
+        elif isinstance(argument.value, IntValueNode):
+            plan[f"{name}_literal"] = int(argument.value.value)
+    return LivePlan(**plan)

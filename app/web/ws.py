@@ -1,0 +1,345 @@
+"""graphql-transport-ws (https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md).
+
+Our own server side of the protocol rather than Strawberry's, so that identical
+`queueHooksChanged` subscriptions share one execution per change (app/web/fanout.py)
+and each socket costs one task and a small outbox. Other operations run one by one
+through the schema.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import deque
+from typing import Any
+
+import orjson
+import strawberry
+from graphql import GraphQLError
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.types.graphql import OperationType
+
+from app.core.errors import DomainError, NotAuthenticated, PermissionDenied
+from app.core.identity import Principal
+from app.core.settings import Settings
+from app.graphql.context import Context
+from app.graphql.ids import pk_of
+from app.services.change_feed import ChangeFeed
+from app.services.live_queries import require_watchable
+from app.web.auth import principal_from_authorization
+from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
+from app.web.live_plan import live_plan
+
+log = logging.getLogger(__name__)
+
+PROTOCOL = "graphql-transport-ws"
+ALL_OPERATIONS = (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)
+# Frames a socket may have queued for sending before it counts as too slow.
+OUTBOX_LIMIT = 10_000
+
+
+class Close(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class Connection:
+    """One socket: its identity, operations, and a bounded queue of frames to send."""
+
+    def __init__(self, endpoint: "SubscriptionEndpoint", websocket: WebSocket) -> None:
+        self.endpoint = endpoint
+        self.websocket = websocket
+        self.principal: Principal | None = None
+        self.context: Context | None = None
+        self.operations: dict[str, asyncio.Task[None] | tuple[SharedSubscription, Member]] = {}
+        self._outbox: deque[str] = deque()
+        self._ready = asyncio.Event()
+        self._closing: Close | None = None
+
+    # Sending: never awaited by producers, so a slow socket slows nobody else.
+
+    def send(self, message: dict[str, Any]) -> None:
+        self._enqueue(orjson.dumps(message).decode())
+
+    def send_next(self, op_id: str, payload: str) -> None:
+        self._enqueue(f'{{"id":{orjson.dumps(op_id).decode()},"type":"next","payload":{payload}}}')
+
+    def send_complete(self, op_id: str) -> None:
+        self._enqueue(f'{{"id":{orjson.dumps(op_id).decode()},"type":"complete"}}')
+        self._forget(op_id)
+
+    def close(self, code: int, reason: str) -> None:
+        self._closing = Close(code, reason)
+        self._ready.set()
+
+    def _enqueue(self, frame: str) -> None:
+        if len(self._outbox) >= OUTBOX_LIMIT:
+            # Too slow to read its own stream: free the memory and let it reconnect
+            # with its last revision (it then replays what it missed).
+            self._outbox.clear()
+            self.close(4429, "too slow: reconnect and resubscribe with your last revision")
+            return
+        self._outbox.append(frame)
+        self._ready.set()
+
+    async def writer(self) -> None:
+        while True:
+            await self._ready.wait()
+            self._ready.clear()
+            while self._outbox:
+                await self.websocket.send_text(self._outbox.popleft())
+            if self._closing is not None:
+                raise self._closing
+
+    def _forget(self, op_id: str) -> None:
+        operation = self.operations.pop(op_id, None)
+        if isinstance(operation, tuple):
+            group, member = operation
+            group.leave(member)
+
+    def stop_all(self) -> None:
+        for op_id in list(self.operations):
+            operation = self.operations.pop(op_id)
+            if isinstance(operation, tuple):
+                group, member = operation
+                group.leave(member)
+            else:
+                operation.cancel()
+
+
+class SubscriptionEndpoint:
+    def __init__(self, schema: strawberry.Schema, settings: Settings, feed: ChangeFeed) -> None:
+        self.schema = schema
+        self.settings = settings
+        self.shared = SharedSubscriptions(schema, feed)
+        self.open_connections = 0
+
+    async def __call__(self, websocket: WebSocket) -> None:
+        if not self._origin_allowed(websocket):
+            await websocket.close(code=1008)  # before accepting: the client sees HTTP 403
+            return
+        offered = websocket.scope.get("subprotocols", [])
+        if PROTOCOL not in offered:
+            await websocket.accept()
+            await websocket.close(code=4406, reason="Subprotocol not acceptable")
+            return
+        await websocket.accept(subprotocol=PROTOCOL)
+        connection = Connection(self, websocket)
+        self.open_connections += 1
+        writer = asyncio.create_task(connection.writer())
+        try:
+            await self._serve(connection, writer)
+        except Close as close:
+            with contextlib.suppress(Exception):
+                await websocket.close(code=close.code, reason=close.reason)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self.open_connections -= 1
+            connection.stop_all()
+            writer.cancel()
+            with contextlib.suppress(BaseException):
+                await writer
+
+    def _origin_allowed(self, websocket: WebSocket) -> bool:
+        origin = websocket.headers.get("origin")
+        if origin is None:
+            return True
+        allowed = self.settings.allowed_origins
+        if "*" in allowed or origin in allowed:
+            return True
+        host = websocket.headers.get("host", "")
+        return origin.split("://", 1)[-1] == host  # same origin
+
+    async def _serve(self, connection: Connection, writer: asyncio.Task[None]) -> None:
+        websocket = connection.websocket
+        timeout = self.settings.ws_init_timeout_seconds
+        receive = asyncio.create_task(websocket.receive_text())
+        done, _ = await asyncio.wait(
+            {receive, writer}, timeout=timeout, return_when="FIRST_COMPLETED"
+        )
+        if not done:
+            receive.cancel()
+            raise Close(4408, "Connection initialisation timeout")
+        if writer in done:
+            receive.cancel()
+            writer.result()
+        await self._handle(connection, receive.result())
+        while True:
+            receive = asyncio.create_task(websocket.receive_text())
+            done, _ = await asyncio.wait({receive, writer}, return_when="FIRST_COMPLETED")
+            if writer in done:
+                receive.cancel()
+                writer.result()  # raises the Close that ended it
+            await self._handle(connection, receive.result())
+
+    async def _handle(self, connection: Connection, raw: str) -> None:
+        try:
+            message = orjson.loads(raw)
+            kind = message["type"]
+        except (orjson.JSONDecodeError, KeyError, TypeError) as error:
+            raise Close(4400, "Invalid message") from error
+        if kind == "connection_init":
+            self._init(connection, message.get("payload"))
+        elif kind == "ping":
+            connection.send({"type": "pong"})
+        elif kind == "pong":
+            pass
+        elif kind == "subscribe":
+            await self._subscribe(connection, message)
+        elif kind == "complete":
+            connection._forget(str(message.get("id")))
+        else:
+            raise Close(4400, f"Unknown message type: {kind}")
+
+    def _init(self, connection: Connection, payload: Any) -> None:
+        if connection.principal is not None:
+            raise Close(4429, "Too many initialisation requests")
+        if payload is not None and not isinstance(payload, dict):
+            raise Close(4400, "Invalid connection init payload")
+        params = payload or {}
+        header = params.get("Authorization") or params.get("authorization")
+        if not isinstance(header, str):
+            token = params.get("token")
+            header = f"Bearer {token}" if isinstance(token, str) else None
+        try:
+            principal = principal_from_authorization(header, self.settings)
+        except NotAuthenticated as error:
+            log.info("refused a WebSocket: %s", error)
+            raise Close(4403, "Forbidden") from error
+        connection.principal = principal
+        connection.context = Context(
+            self.settings,
+            uuid.uuid4().hex,
+            feed=self.shared.feed,
+            identity=principal,
+            websocket=connection.websocket,
+            long_lived=True,
+        )
+        if principal.expires_at is not None:
+            delay = max(0.0, principal.expires_at - time.time())
+            asyncio.get_running_loop().call_later(delay, connection.close, 4403, "token expired")
+        connection.send({"type": "connection_ack"})
+
+    async def _subscribe(self, connection: Connection, message: dict[str, Any]) -> None:
+        if connection.principal is None or connection.context is None:
+            raise Close(4401, "Unauthorized")
+        op_id = message.get("id")
+        payload = message.get("payload")
+        if not isinstance(op_id, str) or not isinstance(payload, dict):
+            raise Close(4400, "Invalid subscribe message")
+        if op_id in connection.operations:
+            raise Close(4409, f"Subscriber for {op_id} already exists")
+        if len(connection.operations) >= self.settings.max_subscriptions_per_connection:
+            connection.send(
+                {
+                    "id": op_id,
+                    "type": "error",
+                    "payload": [{"message": "Subscription limit reached"}],
+                }
+            )
+            return
+        query = payload.get("query")
+        variables = payload.get("variables") or {}
+        operation_name = payload.get("operationName")
+        if not isinstance(query, str) or not isinstance(variables, dict):
+            raise Close(4400, "Invalid subscribe payload")
+        plan = live_plan(self.schema, query, operation_name)
+        if plan is not None:
+            await self._join_shared(connection, op_id, query, operation_name, variables, plan)
+            return
+        task = asyncio.create_task(self._run(connection, op_id, query, operation_name, variables))
+        connection.operations[op_id] = task
+
+    async def _join_shared(
+        self,
+        connection: Connection,
+        op_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any],
+        plan: "Any",
+    ) -> None:
+        principal = connection.principal
+        context = connection.context
+        assert principal is not None
+        assert context is not None
+        queue_id = plan.queue_id(variables)
+        after = plan.after_revision(variables)
+        try:
+            queue_pk = pk_of(queue_id, "Queue", "queueId") if isinstance(queue_id, str) else None
+            await require_watchable(principal, queue_pk or 0)
+        except (DomainError, PermissionDenied) as error:
+            connection.send({"id": op_id, "type": "error", "payload": [_error(error)]})
+            return
+        shared_variables = {k: v for k, v in variables.items() if k != plan.after_variable}
+        key = SharedSubscriptions.key(principal, query, operation_name, shared_variables)
+
+        async def make() -> SharedSubscription:
+            # The group's own context: it outlives the socket that started it.
+            shared_context = Context(
+                self.settings, uuid.uuid4().hex, feed=self.shared.feed, identity=principal,
+                long_lived=True,
+            )  # fmt: skip
+            group = SharedSubscription(
+                self.shared, key, query, operation_name, shared_variables, shared_context,
+                queue_pk or 0,
+            )  # fmt: skip
+            await group.start()
+            return group
+
+        group = await self.shared.group(key, make)
+        member = group.join(connection, op_id, after)
+        connection.operations[op_id] = (group, member)
+
+    async def _run(
+        self,
+        connection: Connection,
+        op_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any],
+    ) -> None:
+        try:
+            results = await self.schema.stream(
+                query,
+                variable_values=variables,
+                context_value=connection.context,
+                operation_name=operation_name,
+                allowed_operation_types=ALL_OPERATIONS,
+            )
+            first = True
+            async for result in results:
+                if first and isinstance(result, PreExecutionError):
+                    errors = [error.formatted for error in result.errors or []]
+                    connection.send({"id": op_id, "type": "error", "payload": errors})
+                    connection.operations.pop(op_id, None)
+                    return
+                first = False
+                if not isinstance(result, ExecutionResult):
+                    continue  # incremental delivery is not enabled in this schema
+                body: dict[str, Any] = {"data": result.data}
+                if result.errors:
+                    body["errors"] = [error.formatted for error in result.errors]
+                connection.send_next(op_id, orjson.dumps(body).decode())
+            connection.send_complete(op_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a bug: tell this operation, keep the socket
+            log.exception("operation %s failed", op_id)
+            connection.send({"id": op_id, "type": "error", "payload": [{"message": str(error)}]})
+            connection.operations.pop(op_id, None)
+
+
+def _error(error: Exception) -> dict[str, Any]:
+    if isinstance(error, PermissionDenied):
+        extensions = {"code": "FORBIDDEN", "permission": error.permission}
+    elif isinstance(error, DomainError):
+        extensions = {"code": error.code.name}
+    else:
+        extensions = {"code": "INTERNAL_SERVER_ERROR"}
+    return dict(GraphQLError(str(error), extensions=extensions).formatted)

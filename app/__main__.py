@@ -114,6 +114,7 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
             port=settings.port,
             workers=settings.workers,
             access_log=settings.access_log,
+            ws=settings.ws_implementation,
         )
     else:
         uvicorn.run(
@@ -121,6 +122,7 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
             host=settings.host,
             port=settings.port,
             access_log=settings.access_log,
+            ws=settings.ws_implementation,
         )
     return 0
 

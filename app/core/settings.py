@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1
     access_log: bool = True
+    # uvicorn's WebSocket implementation; wsproto costs least per frame (bench/fanout.py).
+    ws_implementation: Literal["websockets", "websockets-sansio", "wsproto"] = "wsproto"
     # Browser origins allowed to open WebSockets (same-origin and no-origin always work).
     allowed_origins: list[str] = []
     ws_init_timeout_seconds: float = 5.0
@@ -32,6 +34,9 @@ class Settings(BaseSettings):
     # Change-log entries kept per queue for replay after a reconnect.
     change_retention: int = 10_000
     change_prune_interval_seconds: float = 60.0
+    # See app/web/gc_tuning.py; 0 turns the freezing off.
+    gc_freeze_interval_seconds: float = 5.0
+    gc_collect_interval_seconds: float = 3600.0
     # Whole responses of identical queueHooks reads, checked against the queue's revision.
     response_cache_size: int = 1024
 

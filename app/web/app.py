@@ -18,6 +18,7 @@ from app.core.settings import Settings
 from app.graphql.schema import build_schema
 from app.repositories.listener import PostgresListener
 from app.services.change_feed import ChangeFeed, prune_change_log
+from app.web.gc_tuning import keep_collections_short
 from app.web.graphiql import graphiql_page
 from app.web.graphql_http import GraphQLEndpoint
 from app.web.negotiation import wants_html
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> Starlette:
                 "status": "alive",
                 "websockets": subscriptions.open_connections,
                 "sharedSubscriptions": subscriptions.shared.group_count,
+                "sharedSubscribers": subscriptions.shared.member_count,
                 "feedWatchers": feed.watcher_count,
             }
         )
@@ -64,13 +66,19 @@ def create_app(settings: Settings) -> Starlette:
         await feed.start(listener)
         app.state.feed = feed
         app.state.listener = listener
-        pruner = asyncio.create_task(_prune_periodically(settings), name="change-log-pruner")
+        background = [asyncio.create_task(_prune_periodically(settings), name="change-log-pruner")]
+        if settings.gc_freeze_interval_seconds > 0:
+            collections = keep_collections_short(
+                settings.gc_freeze_interval_seconds, settings.gc_collect_interval_seconds
+            )
+            background.append(asyncio.create_task(collections, name="gc-freezer"))
         try:
             yield
         finally:
-            pruner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pruner
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await feed.stop()
             await close_database()
 

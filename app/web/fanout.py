@@ -241,3 +241,7 @@ class SharedSubscriptions:
     @property
     def group_count(self) -> int:
         return len(self._groups)
+
+    @property
+    def member_count(self) -> int:
+        return sum(len(group.members) for group in self._groups.values())

@@ -87,13 +87,15 @@ class Connection:
         self._ready.set()
 
     async def writer(self) -> None:
-        while True:
-            await self._ready.wait()
-            self._ready.clear()
-            while self._outbox:
-                await self.websocket.send_text(self._outbox.popleft())
-            if self._closing is not None:
-                raise self._closing
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):  # the peer went away
+            while True:
+                await self._ready.wait()
+                self._ready.clear()
+                while self._outbox:
+                    await self.websocket.send_text(self._outbox.popleft())
+                if self._closing is not None:
+                    await self.websocket.close(self._closing.code, self._closing.reason)
+                    return
 
     def _forget(self, op_id: str) -> None:
         operation = self.operations.pop(op_id, None)
@@ -132,7 +134,7 @@ class SubscriptionEndpoint:
         self.open_connections += 1
         writer = asyncio.create_task(connection.writer())
         try:
-            await self._serve(connection, writer)
+            await self._serve(connection)
         except Close as close:
             with contextlib.suppress(Exception):
                 await websocket.close(code=close.code, reason=close.reason)
@@ -155,27 +157,19 @@ class SubscriptionEndpoint:
         host = websocket.headers.get("host", "")
         return origin.split("://", 1)[-1] == host  # same origin
 
-    async def _serve(self, connection: Connection, writer: asyncio.Task[None]) -> None:
+    async def _serve(self, connection: Connection) -> None:
         websocket = connection.websocket
-        timeout = self.settings.ws_init_timeout_seconds
-        receive = asyncio.create_task(websocket.receive_text())
-        done, _ = await asyncio.wait(
-            {receive, writer}, timeout=timeout, return_when="FIRST_COMPLETED"
-        )
-        if not done:
-            receive.cancel()
-            raise Close(4408, "Connection initialisation timeout")
-        if writer in done:
-            receive.cancel()
-            writer.result()
-        await self._handle(connection, receive.result())
+        try:
+            first = await asyncio.wait_for(
+                websocket.receive_text(), self.settings.ws_init_timeout_seconds
+            )
+        except TimeoutError as error:
+            raise Close(4408, "Connection initialisation timeout") from error
+        await self._handle(connection, first)
+        # One task reads (this one) and one writes; a Close raised by the writer
+        # closes the socket, which ends this loop with a disconnect.
         while True:
-            receive = asyncio.create_task(websocket.receive_text())
-            done, _ = await asyncio.wait({receive, writer}, return_when="FIRST_COMPLETED")
-            if writer in done:
-                receive.cancel()
-                writer.result()  # raises the Close that ended it
-            await self._handle(connection, receive.result())
+            await self._handle(connection, await websocket.receive_text())
 
     async def _handle(self, connection: Connection, raw: str) -> None:
         try:

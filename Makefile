@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint schema bench-delivery clean
+.PHONY: install run test lint schema bench bench-delivery clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ lint: install
 ## Regenerate the committed GraphQL contract from the code
 schema: install
 	$(BIN)/python -m app schema > schema.graphql
+
+## Every benchmark (PostgreSQL on 127.0.0.1:5432, wrk from Debian's packages)
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || \
+		(echo "install wrk (apt-get install wrk) and run again"; exit 1)
+	$(BIN)/python -m bench
 
 ## Cross-replica delivery delay on PostgreSQL (127.0.0.1:5432)
 bench-delivery: install

@@ -8,6 +8,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from app.graphql.execution import FastLeavesExecutionContext
 from app.graphql.extensions import ClassifyErrors
 from app.graphql.flow_schemas.mutations import FlowSchemaMutations
 from app.graphql.flow_schemas.queries import FlowSchemaQueries
@@ -51,13 +52,14 @@ class Subscription(HookSubscriptions):
     pass
 
 
-def build_schema(*, mask_internal_errors: bool = False) -> Schema:
+def build_schema(*, mask_internal_errors: bool = False, fast_leaves: bool = True) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[Queue, QueueHook, FlowSchema],
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=FastLeavesExecutionContext if fast_leaves else None,
         extensions=[
             lambda: ClassifyErrors(mask_internal=mask_internal_errors),
             lambda: ParserCache(maxsize=1024),

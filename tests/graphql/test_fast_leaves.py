@@ -1,0 +1,75 @@
+"""The fast path for plain leaves answers exactly what graphql-core's own path does."""
+
+from typing import Any
+
+import pytest
+import strawberry
+
+from app.graphql.context import Context
+from app.graphql.execution import FastLeavesExecutionContext
+from app.graphql.schema import build_schema
+from app.models import QueueHookEvent
+from tests.factories import create_flow_schema, create_hook, create_queue
+from tests.graphql.client import SETTINGS, gid, principal
+
+FAST = build_schema()
+PLAIN = build_schema(fast_leaves=False)
+
+DOCUMENTS = [
+    """query($q: ID!) { queueHooks(queueId: $q, first: 5) { totalCount
+         edges { cursor node { __typename id event enabled version createdAt createdBy
+           updatedAt updatedBy flowSchema { id name type createdAt } queue { id name type } } }
+         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }""",
+    """query($q: ID!, $yes: Boolean!) { queueHooks(queueId: $q) {
+         nodes { a: id b: event ...F @include(if: $yes) ... on QueueHook { v: version } } } }
+       fragment F on QueueHook { enabled flowSchema { n: name } }""",
+    """query($q: ID!) { queue(id: $q) { id name type revision hooks(last: 2) { nodes { event } } } }""",
+]
+
+
+async def given_hooks() -> str:
+    queue = await create_queue()
+    schema = await create_flow_schema()
+    for event in (QueueHookEvent.JOINED, QueueHookEvent.MISSED, QueueHookEvent.ACTIVE):
+        await create_hook(queue, schema, event, enabled=event is not QueueHookEvent.ACTIVE)
+    return gid("Queue", queue.pk)
+
+
+async def run(schema: strawberry.Schema, query: str, variables: dict[str, Any]) -> Any:
+    result = await schema.execute(query, variables, Context(SETTINGS, "t", identity=principal()))
+    return result.data, [e.formatted for e in result.errors or []]
+
+
+@pytest.mark.parametrize("query", DOCUMENTS)
+async def test_the_same_answer_as_graphql_core(database: str, query: str) -> None:
+    variables = {"q": await given_hooks(), "yes": True}
+
+    fast = await run(FAST, query, variables)
+    plain = await run(PLAIN, query, variables)
+
+    assert fast == plain
+    assert fast[1] == []
+
+
+def test_a_null_in_a_non_null_leaf_takes_the_general_path() -> None:
+    @strawberry.type
+    class Thing:
+        name: str
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def thing(self) -> Thing:
+            return Thing(name=None)  # type: ignore[arg-type]
+
+    fast = strawberry.Schema(Query, execution_context_class=FastLeavesExecutionContext)
+    plain = strawberry.Schema(Query)
+
+    fast_result = fast.execute_sync("{ thing { name } }")
+    plain_result = plain.execute_sync("{ thing { name } }")
+
+    assert fast_result.data == plain_result.data is None
+    assert [e.formatted for e in fast_result.errors or []] == [
+        e.formatted for e in plain_result.errors or []
+    ]
+    assert "Cannot return null for non-nullable field" in (fast_result.errors or [])[0].message

@@ -105,7 +105,7 @@ async def _truncate(url: str) -> None:
     conn = await asyncpg.connect("postgresql://" + url.split("://", 1)[1])
     try:
         await conn.execute(
-            'TRUNCATE "queue_hook_change", "queue_hook", "queue", "flow_schema" RESTART IDENTITY CASCADE'
+            'TRUNCATE "queue_hook_count", "queue_hook_change", "queue_hook", "queue", "flow_schema" RESTART IDENTITY CASCADE'
         )
     finally:
         await conn.close()

@@ -109,7 +109,7 @@ async def test_a_model_change_without_a_migration_is_detected(tmp_path: Path) ->
     # Given a history whose newest recorded state lacks a column the models have
     history = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, history)
-    newest = sorted((history / "models").glob("*.py"))[-1]
+    newest = max((history / "models").glob("*.py"), key=lambda p: int(p.name.split("_", 1)[0]))
     spec = importlib.util.spec_from_file_location("newest", newest)
     assert spec is not None
     assert spec.loader is not None
@@ -118,7 +118,8 @@ async def test_a_model_change_without_a_migration_is_detected(tmp_path: Path) ->
     state = decompress_dict("".join(module.MODELS_STATE))
     hook = state["models.QueueHook"]
     hook["data_fields"] = [f for f in hook["data_fields"] if f["name"] != "updated_by"]
-    (history / "models" / "1_20990101000000_stale.py").write_text(
+    number = int(newest.name.split("_", 1)[0]) + 1
+    (history / "models" / f"{number}_20990101000000_stale.py").write_text(
         newest.read_text().split("MODELS_STATE")[0] + f"MODELS_STATE = {compress_dict(state)!r}\n"
     )
 

@@ -19,6 +19,7 @@ __all__ = [
     "Queue",
     "QueueHook",
     "QueueHookChange",
+    "QueueHookCount",
     "QueueHookEvent",
     "QueueType",
 ]
@@ -99,3 +100,25 @@ class QueueHookChange(Model):
     class Meta:
         table = "queue_hook_change"
         unique_together = (("queue_id", "revision"),)
+
+
+class QueueHookCount(Model):
+    """How many hooks a queue has per (event, enabled): totalCount without scanning.
+
+    Kept by database triggers on queue_hook (see the migration), so every writer,
+    the ORM, raw SQL and cascades alike, keeps it right.
+    """
+
+    id = fields.IntField(primary_key=True)
+    queue: fields.ForeignKeyRelation[Queue] = fields.ForeignKeyField(
+        "models.Queue", related_name="hook_counts", on_delete=fields.CASCADE
+    )
+    event = fields.CharEnumField(QueueHookEvent, max_length=16)
+    enabled = fields.BooleanField()
+    n = fields.IntField(default=0)
+
+    queue_id: int
+
+    class Meta:
+        table = "queue_hook_count"
+        unique_together = (("queue_id", "event", "enabled"),)

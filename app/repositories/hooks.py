@@ -8,7 +8,7 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from app.core.pagination import PageRequest
-from app.models import QueueHook, QueueHookEvent
+from app.models import QueueHook, QueueHookCount, QueueHookEvent
 from app.repositories.keyset import Ordering, Window, fetch_window
 
 
@@ -37,7 +37,12 @@ def _scoped(tenant: str) -> QuerySet[QueueHook]:
     return QueueHook.filter(queue__tenant=tenant)
 
 
-def _in_queue(queue_id: int, hook_filter: HookFilter) -> QuerySet[QueueHook]:
+def _in_queue(tenant: str, queue_id: int, hook_filter: HookFilter) -> QuerySet[QueueHook]:
+    # The tenant condition joins the queue row: no separate ownership query.
+    return _in_queue_unscoped(queue_id, hook_filter).filter(queue__tenant=tenant)
+
+
+def _in_queue_unscoped(queue_id: int, hook_filter: HookFilter) -> QuerySet[QueueHook]:
     query = QueueHook.filter(queue_id=queue_id)
     if hook_filter.events is not None:
         query = query.filter(event__in=[e.value for e in hook_filter.events])
@@ -57,8 +62,14 @@ async def get_many(tenant: str, hook_ids: list[int]) -> list[QueueHook]:
 
 
 async def queue_of(tenant: str, hook_ids: Collection[int]) -> dict[int, int]:
-    """Map each existing hook id of the tenant to its queue id."""
-    rows = await _scoped(tenant).filter(id__in=list(hook_ids)).values_list("id", "queue_id")
+    """Map each existing hook id of the tenant to its queue id, locking the rows
+    (on PostgreSQL) until the transaction ends."""
+    rows = (
+        await _scoped(tenant)
+        .select_for_update()
+        .filter(id__in=list(hook_ids))
+        .values_list("id", "queue_id")
+    )
     return {int(hook_id): int(queue_id) for hook_id, queue_id in rows}
 
 
@@ -68,10 +79,15 @@ async def existing_ids(tenant: str, hook_ids: Collection[int]) -> set[int]:
 
 
 async def list_in_queue(
-    queue_id: int, hook_filter: HookFilter, sort: HookSort, descending: bool, page: PageRequest
+    tenant: str,
+    queue_id: int,
+    hook_filter: HookFilter,
+    sort: HookSort,
+    descending: bool,
+    page: PageRequest,
 ) -> Window[QueueHook]:
     """A page of a queue's hooks, each with its flow schema joined in (one query)."""
-    query = _in_queue(queue_id, hook_filter).select_related("schema")
+    query = _in_queue(tenant, queue_id, hook_filter).select_related("schema")
     return await fetch_window(query, Ordering(field=sort.value, descending=descending), page)
 
 
@@ -79,8 +95,21 @@ async def using_schema(schema_id: int) -> list[QueueHook]:
     return await QueueHook.filter(schema_id=schema_id).select_related("schema").order_by("id")
 
 
-async def count_in_queue(queue_id: int, hook_filter: HookFilter) -> int:
-    return await _in_queue(queue_id, hook_filter).count()
+async def count_in_queue(tenant: str, queue_id: int, hook_filter: HookFilter) -> int:
+    """How many hooks match; from the trigger-kept counts unless filtering by flow schema."""
+    if hook_filter.schema_ids is not None:
+        return await _in_queue(tenant, queue_id, hook_filter).count()
+    counts = QueueHookCount.filter(queue_id=queue_id, queue__tenant=tenant)
+    if hook_filter.events is not None:
+        counts = counts.filter(event__in=[e.value for e in hook_filter.events])
+    if hook_filter.enabled is not None:
+        counts = counts.filter(enabled=hook_filter.enabled)
+    return sum(await counts.values_list("n", flat=True))  # type: ignore[arg-type]
+
+
+async def scanned_count(queue_id: int, hook_filter: HookFilter) -> int:
+    """The same count by scanning the hooks: what the kept counts must always equal."""
+    return await _in_queue_unscoped(queue_id, hook_filter).count()
 
 
 async def enabled_for_event(
@@ -114,9 +143,9 @@ async def update_if_version(hook_id: int, version: int, changes: HookChanges, us
         updated_by=user,
         updated_at=datetime.now(UTC),
     )
-    return updated == 1
+    # > 0, not == 1: SQLite's count also includes rows changed by triggers.
+    return updated > 0
 
 
-async def delete_many(hook_ids: Collection[int]) -> int:
-    deleted: int = await QueueHook.filter(id__in=list(hook_ids)).delete()
-    return deleted
+async def delete_many(hook_ids: Collection[int]) -> None:
+    await QueueHook.filter(id__in=list(hook_ids)).delete()

@@ -69,12 +69,14 @@ async def list_hooks(
 ) -> Page[QueueHook] | None:
     """A page of a queue's hooks, or None when the queue is not the caller's."""
     principal.require(Permission.QUEUES_READ)
-    if not await queue_repo.exists(principal.tenant, queue_id):
+    tenant = principal.tenant
+    window = await hook_repo.list_in_queue(tenant, queue_id, hook_filter, sort, descending, page)
+    # An empty page is the only case where the queue itself may be missing.
+    if not window.rows and not await queue_repo.exists(tenant, queue_id):
         return None
-    window = await hook_repo.list_in_queue(queue_id, hook_filter, sort, descending, page)
 
     async def total() -> int:
-        return await hook_repo.count_in_queue(queue_id, hook_filter)
+        return await hook_repo.count_in_queue(tenant, queue_id, hook_filter)
 
     ordering = Ordering(field=sort.value, descending=descending)
     return page_of(window, total, sort_key(sort, descending), ordering)
@@ -181,10 +183,8 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
         missing = [i for i in wanted if i not in found]
         if missing:
             raise NotFound("queue hook", missing)
-        deleted = await hook_repo.delete_many(wanted)
-        if deleted != len(wanted):
-            # Someone removed some of them between our read and our delete.
-            raise NotFound("queue hook", wanted)
+        # The rows are locked since queue_of: nobody can remove them meanwhile.
+        await hook_repo.delete_many(wanted)
         by_queue: dict[int, list[ChangeEntry]] = {}
         for hook_id in wanted:
             entry = ChangeEntry(kind=ChangeKind.DELETED, hook_id=hook_id, hook=None)

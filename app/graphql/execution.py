@@ -1,13 +1,16 @@
-"""A faster way through graphql-core for the plain leaves of a result.
+"""A faster way through graphql-core for the plain parts of a result.
 
 Most of a registry page is plain data: ids, enums, booleans, strings, times read
 straight off an object. graphql-core completes every one of them through the
 general path (a ResolveInfo object, the resolver, completion by type), which cost
 more than the database query on a 20-row page. For a field whose resolver is
 Strawberry's default attribute read, with no arguments and a scalar or enum type,
-this context reads and serialises the value directly. Anything else, and any
-value that would need an error (a null in a non-null field, a failed
-serialisation), takes graphql-core's own path, so results and errors are the same.
+this context reads and serialises the value directly. An object whose selected
+fields are all such leaves or such objects (a page's edges, hooks, flow schemas)
+is completed in one pass from a plan made once per selection and request,
+without graphql-core's per-field bookkeeping. Anything else, and any value that
+would need an error (a null in a non-null field, a failed serialisation, a wrong
+type), takes graphql-core's own path, so results and errors are the same.
 """
 
 from collections.abc import Callable
@@ -57,7 +60,23 @@ def _classify(field: GraphQLField) -> _Leaf | None:
     return _Leaf(resolve=field.resolve, serialize=of_type.serialize, nullable=nullable)
 
 
-class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class _Fallback(Exception):
+    """Leave this object to graphql-core's general path."""
+
+
+@dataclass(frozen=True, slots=True)
+class _PlannedObject:
+    resolve: Callable[..., Any]
+    object_type: GraphQLObjectType
+    nullable: bool
+    plan: "_Plan"
+
+
+# (response name, "leaf" | "object" | "typename", what it needs)
+_Plan = list[tuple[str, str, Any]]
+
+
+class _LeafFields(StrawberryGraphQLCoreExecutionContext):
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
@@ -87,3 +106,100 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _middleware(self) -> bool:
         manager = self.middleware_manager
         return bool(manager is not None and getattr(manager, "middlewares", None))
+
+
+class FastLeavesExecutionContext(_LeafFields):
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        plan = self._plan_for(parent_type, grouped_field_set)
+        if plan is not None:
+            try:
+                return _run(plan, source_value, parent_type)
+            except _Fallback:
+                pass
+        return super().execute_fields(
+            parent_type, source_value, path, grouped_field_set, position_context
+        )
+
+    def _plan_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan | None:
+        plans: dict[int, Any] = self.__dict__.setdefault("_fast_plans", {})
+        key = id(grouped_field_set)
+        if key not in plans:
+            # Keep the selection alive with its plan: ids are reused after collection.
+            plans[key] = (grouped_field_set, self._make_plan(parent_type, grouped_field_set))
+        return plans[key][1]  # type: ignore[no-any-return]
+
+    def _make_plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan | None:
+        if self._middleware:
+            return None
+        plan: _Plan = []
+        for response_name, field_details_list in grouped_field_set.items():
+            node = field_details_list[0].node
+            if node.arguments:
+                return None
+            if node.name.value == "__typename":
+                plan.append((response_name, "typename", None))
+                continue
+            field = parent_type.fields.get(node.name.value)
+            if field is None:
+                return None
+            leaf = _leaf(field)
+            if leaf is not None:
+                plan.append((response_name, "leaf", leaf))
+                continue
+            planned = self._plan_object(field, field_details_list)
+            if planned is None:
+                return None
+            plan.append((response_name, "object", planned))
+        return plan
+
+    def _plan_object(self, field: GraphQLField, field_details_list: Any) -> _PlannedObject | None:
+        if field.args or not getattr(field.resolve, "_is_default", False):
+            return None
+        of_type = field.type
+        nullable = not isinstance(of_type, GraphQLNonNull)
+        if isinstance(of_type, GraphQLNonNull):
+            of_type = of_type.of_type
+        if not isinstance(of_type, GraphQLObjectType):
+            return None
+        grouped, defer_usages, _ = self.collect_subfields(of_type, field_details_list)
+        if defer_usages:
+            return None
+        sub_plan = self._plan_for(of_type, grouped)
+        if sub_plan is None:
+            return None
+        assert field.resolve is not None
+        return _PlannedObject(field.resolve, of_type, nullable, sub_plan)
+
+
+def _run(plan: _Plan, source: Any, parent_type: GraphQLObjectType) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for response_name, kind, needs in plan:
+        if kind == "leaf":
+            value = needs.resolve(source, None)
+            if value is None:
+                if not needs.nullable:
+                    raise _Fallback
+                result[response_name] = None
+            else:
+                result[response_name] = needs.serialize(value)
+        elif kind == "object":
+            value = needs.resolve(source, None)
+            if value is None:
+                if not needs.nullable:
+                    raise _Fallback
+                result[response_name] = None
+                continue
+            object_type = needs.object_type
+            if object_type.is_type_of is not None and not object_type.is_type_of(value, None):
+                raise _Fallback
+            result[response_name] = _run(needs.plan, value, object_type)
+        else:
+            result[response_name] = parent_type.name
+    return result

@@ -73,3 +73,36 @@ def test_a_null_in_a_non_null_leaf_takes_the_general_path() -> None:
         e.formatted for e in plain_result.errors or []
     ]
     assert "Cannot return null for non-nullable field" in (fast_result.errors or [])[0].message
+
+
+def test_a_null_in_a_non_null_object_takes_the_general_path() -> None:
+    @strawberry.type
+    class Inner:
+        name: str
+
+    @strawberry.type
+    class Outer:
+        label: str
+        inner: Inner
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def things(self) -> list[Outer | None]:
+            return [Outer(label="ok", inner=Inner(name="x")), Outer(label="bad", inner=None)]  # type: ignore[arg-type]
+
+    fast = strawberry.Schema(Query, execution_context_class=FastLeavesExecutionContext)
+    plain = strawberry.Schema(Query)
+    document = "{ things { label inner { name __typename } } }"
+
+    fast_result = fast.execute_sync(document)
+    plain_result = plain.execute_sync(document)
+
+    assert (
+        fast_result.data
+        == plain_result.data
+        == {"things": [{"label": "ok", "inner": {"name": "x", "__typename": "Inner"}}, None]}
+    )
+    assert [e.formatted for e in fast_result.errors or []] == [
+        e.formatted for e in plain_result.errors or []
+    ]

@@ -4,7 +4,6 @@ from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 import strawberry
-from tortoise.models import Model
 
 from app.core.pagination import MAX_PAGE_SIZE
 from app.services.paging import Page
@@ -53,7 +52,7 @@ class Connection(Generic[NodeType]):
         return await self._total_count()
 
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M")
 
 
 def connection_of(page: Page[M], project: Callable[[M], NodeType]) -> Connection[NodeType]:

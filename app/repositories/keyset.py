@@ -10,7 +10,8 @@ from tortoise.queryset import QuerySet
 
 from app.core.pagination import Keyset, PageRequest
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M")
+MT = TypeVar("MT", bound=Model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +21,11 @@ class Ordering:
     field: str
     descending: bool
 
-    def keyset_of(self, row: Model) -> Keyset:
+    def keyset_of(self, row: Any) -> Keyset:
         value = row
         for part in self.field.split("__"):
             value = getattr(value, part)
-        return Keyset(value=value, id=row.pk)  # type: ignore[arg-type]
+        return Keyset(value=value, id=row.pk)
 
     def after(self, key: Keyset) -> Q:
         return self._beyond(key, "lt" if self.descending else "gt")
@@ -58,7 +59,7 @@ async def _false() -> bool:
     return False
 
 
-async def fetch_window(query: QuerySet[M], ordering: Ordering, page: PageRequest) -> Window[M]:
+async def fetch_window(query: QuerySet[MT], ordering: Ordering, page: PageRequest) -> Window[MT]:
     """Fetch one page; the page-info flags run a query only when awaited."""
     bounded = query
     if page.after is not None:
@@ -66,8 +67,15 @@ async def fetch_window(query: QuerySet[M], ordering: Ordering, page: PageRequest
     if page.before is not None:
         bounded = bounded.filter(ordering.before(page.before))
     rows = await bounded.order_by(*ordering.order_by(page.from_end)).limit(page.limit + 1)
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+    return window_of(list(rows), query, ordering, page)
+
+
+def window_of(
+    fetched: list[M], query: QuerySet[Any], ordering: Ordering, page: PageRequest
+) -> Window[M]:
+    """A window from `limit + 1` fetched rows (in query order) and the unbounded query."""
+    more = len(fetched) > page.limit
+    rows = fetched[: page.limit]
     if page.from_end:
         rows.reverse()
 

@@ -12,6 +12,9 @@ from app.repositories import changes as change_repo
 from app.repositories import flow_schemas as schema_repo
 from app.repositories import hooks as hook_repo
 from app.repositories.changes import ChangeEntry
+from app.repositories.hooks import SchemaRow
+
+__all__ = ["SchemaRow"]
 from app.services.paging import Page, page_of
 from app.services.validation import clean_name, clean_search
 

@@ -29,11 +29,11 @@ from app.repositories import flow_schemas as schema_repo
 from app.repositories import hooks as hook_repo
 from app.repositories import queues as queue_repo
 from app.repositories.changes import ChangeEntry
-from app.repositories.hooks import HookChanges, HookFilter, HookSort
+from app.repositories.hooks import HookChanges, HookFilter, HookRow, HookSort
 from app.repositories.keyset import Ordering
 from app.services.paging import Page, page_of
 
-__all__ = ["HookFilter", "HookSort", "HookUpdate"]
+__all__ = ["HookFilter", "HookRow", "HookSort", "HookUpdate"]
 
 MAX_BULK_DELETE = 1000
 UNSET: Any = object()
@@ -66,7 +66,7 @@ async def list_hooks(
     sort: HookSort,
     descending: bool,
     page: PageRequest,
-) -> Page[QueueHook] | None:
+) -> Page[QueueHook | HookRow] | None:
     """A page of a queue's hooks, or None when the queue is not the caller's."""
     principal.require(Permission.QUEUES_READ)
     tenant = principal.tenant

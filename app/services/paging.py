@@ -2,12 +2,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from tortoise.models import Model
-
 from app.core.pagination import encode_cursor
 from app.repositories.keyset import Ordering, Window
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M")
 
 
 @dataclass(slots=True)

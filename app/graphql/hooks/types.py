@@ -10,7 +10,7 @@ from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.ids import to_global_id
 from app.graphql.relay import Connection, Node
 from app.models import QueueHook as QueueHookRow
-from app.services.hooks import HookSort
+from app.services.hooks import HookRow, HookSort
 
 if TYPE_CHECKING:
     from app.graphql.queues.types import Queue
@@ -46,7 +46,7 @@ class QueueHook(Node):
         return Queue.from_model(row)
 
     @classmethod
-    def from_model(cls, row: QueueHookRow) -> "QueueHook":
+    def from_model(cls, row: QueueHookRow | HookRow) -> "QueueHook":
         return cls(
             id=strawberry.ID(to_global_id("QueueHook", row.pk)),
             event=QueueHookEvent(row.event),

@@ -1,6 +1,15 @@
+import time
+from collections import OrderedDict
+
 from app.core.errors import NotAuthenticated
 from app.core.identity import Principal, principal_from_token
 from app.core.settings import Settings
+
+# Verified tokens, so that a client sending the same token again and again (every
+# UI does) costs a dict lookup instead of a signature check. Expiry is still
+# checked on every use; only tokens that verified are kept.
+VERIFIED_TOKENS = 4096
+_verified: OrderedDict[tuple[str, str], Principal] = OrderedDict()
 
 
 def principal_from_authorization(header: str | None, settings: Settings) -> Principal:
@@ -8,6 +17,18 @@ def principal_from_authorization(header: str | None, settings: Settings) -> Prin
     if header is None:
         raise NotAuthenticated("send a bearer token in the Authorization header")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise NotAuthenticated("the Authorization header must be `Bearer <token>`")
-    return principal_from_token(token.strip(), settings.secret, settings.jwt_algorithm)
+    key = (settings.secret, token)
+    known = _verified.get(key)
+    if known is not None:
+        if known.expires_at is not None and known.expires_at <= time.time():
+            del _verified[key]
+            raise NotAuthenticated("the token has expired")
+        return known
+    principal = principal_from_token(token, settings.secret, settings.jwt_algorithm)
+    _verified[key] = principal
+    if len(_verified) > VERIFIED_TOKENS:
+        _verified.popitem(last=False)
+    return principal

@@ -205,3 +205,19 @@ async def test_a_mutation_over_post(http: httpx.AsyncClient) -> None:
 
     assert response.status_code == 200
     assert response.json() == {"data": {"createQueue": {"queue": {"name": "Support"}}}}
+
+
+async def test_a_token_that_worked_is_refused_once_it_expires(http: httpx.AsyncClient) -> None:
+    short = token(ttl=1)
+    first = await post(
+        http, {"query": "{ queues { totalCount } }"}, Authorization=f"Bearer {short}"
+    )
+    time.sleep(1.2)  # the token's lifetime is the thing under test  # noqa: ASYNC251
+
+    second = await post(
+        http, {"query": "{ queues { totalCount } }"}, Authorization=f"Bearer {short}"
+    )
+
+    assert first.status_code == 200
+    assert second.status_code == 401
+    assert second.json()["errors"][0]["message"] == "the token has expired"

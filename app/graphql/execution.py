@@ -15,6 +15,7 @@ type), takes graphql-core's own path, so results and errors are the same.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from graphql import (
@@ -47,8 +48,21 @@ def _leaf(field: GraphQLField) -> _Leaf | None:
     return None if found is _NOT_A_LEAF else found
 
 
-def _classify(field: GraphQLField) -> _Leaf | None:
+def _reader(field: GraphQLField) -> Callable[..., Any] | None:
+    """How to read a field that Strawberry resolves by attribute, or None."""
     if field.args or not getattr(field.resolve, "_is_default", False):
+        return None
+    definition = (field.extensions or {}).get("strawberry-definition")
+    python_name = getattr(definition, "python_name", None)
+    if getattr(definition, "default_resolver", None) is getattr and python_name:
+        read = attrgetter(python_name)  # what Strawberry's basic resolver does, minus calls
+        return lambda source, _info: read(source)
+    return field.resolve
+
+
+def _classify(field: GraphQLField) -> _Leaf | None:
+    resolve = _reader(field)
+    if resolve is None:
         return None
     of_type = field.type
     nullable = not isinstance(of_type, GraphQLNonNull)
@@ -56,8 +70,7 @@ def _classify(field: GraphQLField) -> _Leaf | None:
         of_type = of_type.of_type
     if not isinstance(of_type, GraphQLScalarType | GraphQLEnumType):
         return None
-    assert field.resolve is not None
-    return _Leaf(resolve=field.resolve, serialize=of_type.serialize, nullable=nullable)
+    return _Leaf(resolve=resolve, serialize=of_type.serialize, nullable=nullable)
 
 
 class _Fallback(Exception):
@@ -160,7 +173,8 @@ class FastLeavesExecutionContext(_LeafFields):
         return plan
 
     def _plan_object(self, field: GraphQLField, field_details_list: Any) -> _PlannedObject | None:
-        if field.args or not getattr(field.resolve, "_is_default", False):
+        resolve = _reader(field)
+        if resolve is None:
             return None
         of_type = field.type
         nullable = not isinstance(of_type, GraphQLNonNull)
@@ -174,8 +188,7 @@ class FastLeavesExecutionContext(_LeafFields):
         sub_plan = self._plan_for(of_type, grouped)
         if sub_plan is None:
             return None
-        assert field.resolve is not None
-        return _PlannedObject(field.resolve, of_type, nullable, sub_plan)
+        return _PlannedObject(resolve, of_type, nullable, sub_plan)
 
 
 def _run(plan: _Plan, source: Any, parent_type: GraphQLObjectType) -> dict[str, Any]:

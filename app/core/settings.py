@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     change_retention: int = 10_000
     change_prune_interval_seconds: float = 60.0
     # See app/web/gc_tuning.py; 0 turns the freezing off.
-    gc_freeze_interval_seconds: float = 5.0
+    gc_freeze_interval_seconds: float = 1.0
     gc_collect_interval_seconds: float = 3600.0
     # Whole responses of identical queueHooks reads, checked against the queue's revision.
     response_cache_size: int = 1024

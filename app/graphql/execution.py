@@ -21,6 +21,7 @@ from typing import Any
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
@@ -79,10 +80,14 @@ class _Fallback(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _PlannedObject:
+    """A field holding an object, or a list of objects, that can be completed by plan."""
+
     resolve: Callable[..., Any]
     object_type: GraphQLObjectType
     nullable: bool
     plan: "_Plan"
+    is_list: bool = False
+    items_nullable: bool = False
 
 
 # (response name, "leaf" | "object" | "typename", what it needs)
@@ -122,6 +127,34 @@ class _LeafFields(StrawberryGraphQLCoreExecutionContext):
 
 
 class FastLeavesExecutionContext(_LeafFields):
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any] | UndefinedType:
+        # A plannable object or list under a parent that is not (a connection's
+        # `edges` and `nodes` under its async `totalCount`): complete it by plan.
+        node = field_details_list[0].node
+        field = parent_type.fields.get(node.name.value)
+        if field is not None and not node.arguments and _leaf(field) is None:
+            plans: dict[int, Any] = self.__dict__.setdefault("_field_plans", {})
+            key = id(field_details_list)
+            if key not in plans:
+                planned = None if self._middleware else self._plan_object(field, field_details_list)
+                plans[key] = (field_details_list, planned)
+            planned = plans[key][1]
+            if planned is not None:
+                try:
+                    return _complete(planned, source)
+                except _Fallback:
+                    pass
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -180,6 +213,13 @@ class FastLeavesExecutionContext(_LeafFields):
         nullable = not isinstance(of_type, GraphQLNonNull)
         if isinstance(of_type, GraphQLNonNull):
             of_type = of_type.of_type
+        is_list = isinstance(of_type, GraphQLList)
+        items_nullable = False
+        if isinstance(of_type, GraphQLList):
+            of_type = of_type.of_type
+            items_nullable = not isinstance(of_type, GraphQLNonNull)
+            if isinstance(of_type, GraphQLNonNull):
+                of_type = of_type.of_type
         if not isinstance(of_type, GraphQLObjectType):
             return None
         grouped, defer_usages, _ = self.collect_subfields(of_type, field_details_list)
@@ -188,7 +228,7 @@ class FastLeavesExecutionContext(_LeafFields):
         sub_plan = self._plan_for(of_type, grouped)
         if sub_plan is None:
             return None
-        return _PlannedObject(resolve, of_type, nullable, sub_plan)
+        return _PlannedObject(resolve, of_type, nullable, sub_plan, is_list, items_nullable)
 
 
 def _run(plan: _Plan, source: Any, parent_type: GraphQLObjectType) -> dict[str, Any]:
@@ -203,16 +243,36 @@ def _run(plan: _Plan, source: Any, parent_type: GraphQLObjectType) -> dict[str, 
             else:
                 result[response_name] = needs.serialize(value)
         elif kind == "object":
-            value = needs.resolve(source, None)
-            if value is None:
-                if not needs.nullable:
-                    raise _Fallback
-                result[response_name] = None
-                continue
-            object_type = needs.object_type
-            if object_type.is_type_of is not None and not object_type.is_type_of(value, None):
-                raise _Fallback
-            result[response_name] = _run(needs.plan, value, object_type)
+            result[response_name] = _complete(needs, source)
         else:
             result[response_name] = parent_type.name
     return result
+
+
+def _complete(needs: _PlannedObject, source: Any) -> Any:
+    value = needs.resolve(source, None)
+    if value is None:
+        if not needs.nullable:
+            raise _Fallback
+        return None
+    if not needs.is_list:
+        return _object(needs, value)
+    if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+        raise _Fallback
+    items: list[dict[str, Any] | None] = []
+    for item in value:
+        if item is None:
+            if not needs.items_nullable:
+                raise _Fallback
+            items.append(None)
+        else:
+            items.append(_object(needs, item))
+    return items
+
+
+def _object(needs: _PlannedObject, value: Any) -> dict[str, Any]:
+    object_type = needs.object_type
+    # Strawberry's is_type_of looks at the value only, never at the info.
+    if object_type.is_type_of is not None and not object_type.is_type_of(value, None):  # type: ignore[arg-type]
+        raise _Fallback
+    return _run(needs.plan, value, object_type)

@@ -1,5 +1,6 @@
 """The fast path for plain leaves answers exactly what graphql-core's own path does."""
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -106,3 +107,34 @@ def test_a_null_in_a_non_null_object_takes_the_general_path() -> None:
     assert [e.formatted for e in fast_result.errors or []] == [
         e.formatted for e in plain_result.errors or []
     ]
+
+
+def test_a_null_item_in_a_list_of_non_null_objects_takes_the_general_path() -> None:
+    @strawberry.type
+    class Item:
+        name: str
+
+    @strawberry.type
+    class Holder:
+        items: list[Item]
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        async def holder(self) -> Holder:  # async: the holder itself is not plannable
+            return Holder(items=[Item(name="a"), None, Item(name="c")])  # type: ignore[list-item]
+
+        @strawberry.field
+        async def good(self) -> Holder:
+            return Holder(items=[Item(name="a"), Item(name="b")])
+
+    fast = strawberry.Schema(Query, execution_context_class=FastLeavesExecutionContext)
+    plain = strawberry.Schema(Query)
+
+    for document in ("{ holder { items { name } } }", "{ good { items { name __typename } } }"):
+        fast_result = asyncio.run(fast.execute(document))
+        plain_result = asyncio.run(plain.execute(document))
+        assert fast_result.data == plain_result.data
+        assert [e.formatted for e in fast_result.errors or []] == [
+            e.formatted for e in plain_result.errors or []
+        ]

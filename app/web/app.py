@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from app.core.database import close_database, dialect_of, open_database
 from app.core.identity import ALL_PERMISSIONS, issue_token
@@ -30,7 +31,24 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 GRAPHIQL_TOKEN_TTL = 12 * 3600
 
 
-def create_app(settings: Settings) -> Starlette:
+class HooksApp(Starlette):
+    """Starlette, with the registry's hot path (POST /graphql) dispatched first.
+
+    The GraphQL endpoint handles its own errors, so the middleware and routing
+    layers in front of it only cost time there (about a tenth of a cold page).
+    """
+
+    graphql_endpoint: GraphQLEndpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/graphql":
+            response = await self.graphql_endpoint.handle(Request(scope, receive))
+            await response(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings) -> HooksApp:
     schema = build_schema(mask_internal_errors=settings.is_production)
     endpoint = GraphQLEndpoint(schema, settings)
     feed = ChangeFeed(buffer_size=settings.subscriber_buffer)
@@ -82,7 +100,7 @@ def create_app(settings: Settings) -> Starlette:
             await feed.stop()
             await close_database()
 
-    return Starlette(
+    app = HooksApp(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
             WebSocketRoute("/graphql", subscriptions.__call__),
@@ -91,6 +109,8 @@ def create_app(settings: Settings) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.graphql_endpoint = endpoint
+    return app
 
 
 async def _prune_periodically(settings: Settings) -> None:

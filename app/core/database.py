@@ -1,8 +1,10 @@
 """Tortoise configuration and the lifecycle of its connections."""
 
+import asyncio
+import logging
 from typing import Any
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 
 MODELS_APP = "models"
 
@@ -32,3 +34,17 @@ async def open_database(database_url: str) -> None:
 
 async def close_database() -> None:
     await Tortoise.close_connections()
+
+
+READY_TIMEOUT_SECONDS = 2.0
+
+
+async def database_answers() -> bool:
+    """Whether a trivial query comes back in time."""
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+            await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # any failure means "not ready"; the reason is in the server log
+        logging.getLogger(__name__).warning("readiness check failed", exc_info=True)
+        return False
+    return True

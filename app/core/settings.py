@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # See app/web/gc_tuning.py; 0 turns the freezing off.
     gc_freeze_interval_seconds: float = 1.0
     gc_collect_interval_seconds: float = 3600.0
+    # Requests larger than this are refused with 413 before they are parsed.
+    max_body_bytes: int = 1_048_576
+    # Schema introspection (what GraphiQL's docs use); None: on, except in production.
+    introspection_enabled: bool | None = None
     # Whole responses of identical queueHooks reads, checked against the queue's revision.
     response_cache_size: int = 1024
 
@@ -60,6 +64,12 @@ class Settings(BaseSettings):
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
         return DEVELOPMENT_JWT_SECRET
+
+    @property
+    def allows_introspection(self) -> bool:
+        if self.introspection_enabled is None:
+            return not self.is_production
+        return self.introspection_enabled
 
     @property
     def prefill_graphiql_token(self) -> bool:

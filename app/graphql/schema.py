@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -52,7 +52,9 @@ class Subscription(HookSubscriptions):
     pass
 
 
-def build_schema(*, mask_internal_errors: bool = False, fast_leaves: bool = True) -> Schema:
+def build_schema(
+    *, mask_internal_errors: bool = False, fast_leaves: bool = True, introspection: bool = True
+) -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -63,6 +65,11 @@ def build_schema(*, mask_internal_errors: bool = False, fast_leaves: bool = True
         extensions=[
             lambda: ClassifyErrors(mask_internal=mask_internal_errors),
             lambda: ParserCache(maxsize=1024),
+            *(
+                []
+                if introspection
+                else [lambda: AddValidationRules([NoSchemaIntrospectionCustomRule])]
+            ),
             lambda: ValidationCache(maxsize=1024),
         ],
     )

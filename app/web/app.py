@@ -13,7 +13,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from app.core.database import close_database, dialect_of, open_database
+from app.core.database import close_database, database_answers, dialect_of, open_database
 from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.core.settings import Settings
 from app.graphql.schema import build_schema
@@ -49,7 +49,10 @@ class HooksApp(Starlette):
 
 
 def create_app(settings: Settings) -> HooksApp:
-    schema = build_schema(mask_internal_errors=settings.is_production)
+    schema = build_schema(
+        mask_internal_errors=settings.is_production,
+        introspection=settings.allows_introspection,
+    )
     endpoint = GraphQLEndpoint(schema, settings)
     feed = ChangeFeed(buffer_size=settings.subscriber_buffer)
     subscriptions = SubscriptionEndpoint(schema, settings, feed)
@@ -74,6 +77,18 @@ def create_app(settings: Settings) -> HooksApp:
                 "feedWatchers": feed.watcher_count,
             }
         )
+
+    async def readyz(request: Request) -> Response:
+        """Ready when the database answers and, on PostgreSQL, LISTEN is connected."""
+        problems = []
+        if not await database_answers():
+            problems.append("the database does not answer")
+        listener = getattr(request.app.state, "listener", None)
+        if listener is not None and not listener.connected.is_set():
+            problems.append("the LISTEN connection is down")
+        if problems:
+            return JSONResponse({"status": "not ready", "problems": problems}, status_code=503)
+        return JSONResponse({"status": "ready"})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -105,6 +120,7 @@ def create_app(settings: Settings) -> HooksApp:
             Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
             WebSocketRoute("/graphql", subscriptions.__call__),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,

@@ -136,7 +136,7 @@ class GraphQLEndpoint:
             content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type != JSON:
                 raise RequestError(415, "send the request as application/json")
-            raw = _json_value(await request.body(), "the request body")
+            raw = _json_value(await self._body(request), "the request body")
             if not isinstance(raw, dict):
                 raise RequestError(400, "the request body must be a JSON object")
         else:
@@ -151,6 +151,21 @@ class GraphQLEndpoint:
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError(400, "`operationName` must be a string")
         return GraphQLParams(query=query, variables=variables, operation_name=operation_name)
+
+    async def _body(self, request: Request) -> bytes:
+        """The body, refused with 413 past the limit (checked as it streams in)."""
+        limit = self.settings.max_body_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise RequestError(413, f"the request body is larger than {limit} bytes")
+        chunks = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestError(413, f"the request body is larger than {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _authenticate(self, request: Request) -> Principal:
         return principal_from_authorization(request.headers.get("authorization"), self.settings)

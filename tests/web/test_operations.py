@@ -1,0 +1,89 @@
+"""Readiness, body size and introspection switches."""
+
+from pathlib import Path
+
+import httpx
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from app.core.identity import ALL_PERMISSIONS, issue_token
+from app.core.settings import Settings
+from app.web.app import create_app
+from tests.web.conftest import SECRET
+
+INTROSPECTION = {"query": "{ __schema { queryType { name } } }"}
+
+
+def bearer() -> dict[str, str]:
+    token = issue_token(SECRET, tenant="acme", user="ops", permissions=tuple(ALL_PERMISSIONS))
+    return {"Authorization": f"Bearer {token}", "Accept": "application/graphql-response+json"}
+
+
+async def test_ready_when_the_database_answers(http: httpx.AsyncClient) -> None:
+    response = await http.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready"}
+
+
+async def test_not_ready_when_the_database_does_not_answer(tmp_path: Path) -> None:
+    EXECUTOR_CACHE.clear()
+    unreachable = f"sqlite://{tmp_path}/missing-directory/hooks.sqlite3"
+    app = create_app(Settings(app_env="test", database_url=unreachable, jwt_secret=SECRET))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        ready = await client.get("/readyz")
+        alive = await client.get("/healthz")
+
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "not ready", "problems": ["the database does not answer"]}
+    assert alive.status_code == 200
+
+
+async def test_a_body_over_the_limit_is_413_and_not_parsed(database_url: str) -> None:
+    EXECUTOR_CACHE.clear()
+    settings = Settings(
+        app_env="test", database_url=database_url, jwt_secret=SECRET, max_body_bytes=100
+    )
+    app = create_app(settings)
+    query = "{ queues { totalCount } }"
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        small = await client.post("/graphql", json={"query": query}, headers=bearer())
+        large = await client.post("/graphql", json={"query": query + " " * 200}, headers=bearer())
+
+    assert small.status_code == 200
+    assert large.status_code == 413
+    assert large.json()["errors"][0]["message"] == "the request body is larger than 100 bytes"
+
+
+async def test_introspection_is_on_in_development(http: httpx.AsyncClient) -> None:
+    response = await http.post("/graphql", json=INTROSPECTION, headers=bearer())
+
+    assert response.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+async def test_introspection_is_off_in_production_unless_enabled(database_url: str) -> None:
+    answers = []
+    for enabled in (None, True):
+        EXECUTOR_CACHE.clear()
+        settings = Settings(
+            app_env="production", database_url=database_url, jwt_secret=SECRET,
+            introspection_enabled=enabled,
+        )  # fmt: skip
+        app = create_app(settings)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t"
+            ) as client,
+        ):
+            answers.append(await client.post("/graphql", json=INTROSPECTION, headers=bearer()))
+
+    refused, allowed = answers
+    assert refused.status_code == 400
+    assert "introspection" in refused.json()["errors"][0]["message"].lower()
+    assert allowed.status_code == 200

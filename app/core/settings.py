@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     # See app/web/gc_tuning.py; 0 turns the freezing off.
     gc_freeze_interval_seconds: float = 1.0
     gc_collect_interval_seconds: float = 3600.0
+    # Operation limits (app/graphql/limits.py): nesting depth, aliases, tokens, and
+    # the number of fields an operation may return, counting page sizes.
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    max_query_cost: int = 10_000
     # Requests larger than this are refused with 413 before they are parsed.
     max_body_bytes: int = 1_048_576
     # Schema introspection (what GraphiQL's docs use); None: on, except in production.

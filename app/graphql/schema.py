@@ -1,10 +1,18 @@
 """The schema, composed from each domain's query and mutation roots."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import strawberry
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -17,6 +25,7 @@ from app.graphql.hooks.mutations import HookMutations
 from app.graphql.hooks.queries import HookQueries
 from app.graphql.hooks.subscriptions import HookSubscriptions
 from app.graphql.hooks.types import QueueHook
+from app.graphql.limits import cost_rule
 from app.graphql.node import NodeQueries
 from app.graphql.queues.mutations import QueueMutations
 from app.graphql.queues.queries import QueueQueries
@@ -52,9 +61,25 @@ class Subscription(HookSubscriptions):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class OperationLimits:
+    depth: int = 12
+    aliases: int = 30
+    tokens: int = 2000
+    cost: int = 10_000
+
+
 def build_schema(
-    *, mask_internal_errors: bool = False, fast_leaves: bool = True, introspection: bool = True
+    *,
+    mask_internal_errors: bool = False,
+    fast_leaves: bool = True,
+    introspection: bool = True,
+    limits: OperationLimits | None = None,
 ) -> Schema:
+    limits = limits or OperationLimits()
+    rules: list[type[ASTValidationRule]] = [cost_rule(limits.cost)]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -64,12 +89,11 @@ def build_schema(
         execution_context_class=FastLeavesExecutionContext if fast_leaves else None,
         extensions=[
             lambda: ClassifyErrors(mask_internal=mask_internal_errors),
+            lambda: MaxTokensLimiter(max_token_count=limits.tokens),
             lambda: ParserCache(maxsize=1024),
-            *(
-                []
-                if introspection
-                else [lambda: AddValidationRules([NoSchemaIntrospectionCustomRule])]
-            ),
+            lambda: QueryDepthLimiter(max_depth=limits.depth),
+            lambda: MaxAliasesLimiter(max_alias_count=limits.aliases),
+            lambda: AddValidationRules(rules),
             lambda: ValidationCache(maxsize=1024),
         ],
     )

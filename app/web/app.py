@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 from app.core.database import close_database, database_answers, dialect_of, open_database
 from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.core.settings import Settings
-from app.graphql.schema import build_schema
+from app.graphql.schema import OperationLimits, build_schema
 from app.repositories.listener import PostgresListener
 from app.services.change_feed import ChangeFeed, prune_change_log
 from app.web.gc_tuning import keep_collections_short
@@ -52,6 +52,12 @@ def create_app(settings: Settings) -> HooksApp:
     schema = build_schema(
         mask_internal_errors=settings.is_production,
         introspection=settings.allows_introspection,
+        limits=OperationLimits(
+            depth=settings.max_query_depth,
+            aliases=settings.max_aliases,
+            tokens=settings.max_tokens,
+            cost=settings.max_query_cost,
+        ),
     )
     endpoint = GraphQLEndpoint(schema, settings)
     feed = ChangeFeed(buffer_size=settings.subscriber_buffer)

@@ -221,3 +221,13 @@ async def test_a_token_that_worked_is_refused_once_it_expires(http: httpx.AsyncC
     assert first.status_code == 200
     assert second.status_code == 401
     assert second.json()["errors"][0]["message"] == "the token has expired"
+
+
+async def test_a_too_costly_operation_is_refused_with_400(http: httpx.AsyncClient) -> None:
+    query = "{ queues(first: 100) { nodes { hooks(first: 100) { nodes { id event version } } } } }"
+
+    response = await post(http, {"query": query})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert "data" not in response.json()

@@ -77,7 +77,13 @@ def build_schema(
     limits: OperationLimits | None = None,
 ) -> Schema:
     limits = limits or OperationLimits()
-    rules: list[type[ASTValidationRule]] = [cost_rule(limits.cost)]
+    # The rule classes are made once: the validation cache is keyed by them, and
+    # Strawberry's limiters would make new ones on every request (every miss).
+    rules: list[type[ASTValidationRule]] = [
+        *QueryDepthLimiter(max_depth=limits.depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.aliases).validation_rules,
+        cost_rule(limits.cost),
+    ]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     return Schema(
@@ -91,8 +97,6 @@ def build_schema(
             lambda: ClassifyErrors(mask_internal=mask_internal_errors),
             lambda: MaxTokensLimiter(max_token_count=limits.tokens),
             lambda: ParserCache(maxsize=1024),
-            lambda: QueryDepthLimiter(max_depth=limits.depth),
-            lambda: MaxAliasesLimiter(max_alias_count=limits.aliases),
             lambda: AddValidationRules(rules),
             lambda: ValidationCache(maxsize=1024),
         ],

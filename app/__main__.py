@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -32,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         help=f"permissions (default: all of {' '.join(ALL_PERMISSIONS)})",
     )
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    token.add_argument(
+        "--private-key-file",
+        help="PEM private key to sign with (RS256/ES256); default: JWT_SECRET (HS*)",
+    )
+    token.add_argument("--kid", help="key id to put in the token's header (for JWKS)")
     commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     args = parser.parse_args(argv)
 
@@ -48,14 +54,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"configuration error: {problem['msg']}", file=sys.stderr)
         return 2
     if args.command == "token":
+        if settings.uses_public_keys and not args.private_key_file:
+            print("JWT_ALGORITHM needs --private-key-file to sign", file=sys.stderr)
+            return 2
+        key = Path(args.private_key_file).read_text() if args.private_key_file else settings.secret
         print(
             issue_token(
-                settings.secret,
+                key,
                 tenant=args.tenant,
                 user=args.user,
                 permissions=tuple(args.scope or ALL_PERMISSIONS),
                 ttl_seconds=args.ttl,
                 algorithm=settings.jwt_algorithm,
+                kid=args.kid,
             )
         )
         return 0

@@ -3,9 +3,13 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
+from app.core.identity import TokenVerifier
 from app.graphql.schema import sdl
 
 
@@ -56,3 +60,31 @@ def test_schema_prints_the_sdl() -> None:
 
     assert done.returncode == 0
     assert done.stdout == sdl()
+
+
+def test_token_signs_with_a_private_key_for_rs256(tmp_path: Path) -> None:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key_file = tmp_path / "private.pem"
+    key_file.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    public_file = tmp_path / "public.pem"
+    public_file.write_bytes(
+        private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    env = {"JWT_ALGORITHM": "RS256", "JWT_PUBLIC_KEY_FILE": str(public_file)}
+
+    refused = cli("token", "--tenant", "t1", "--user", "ops", **env)
+    done = cli(
+        "token", "--tenant", "t1", "--user", "ops", "--private-key-file", str(key_file), **env
+    )
+
+    assert refused.returncode == 2
+    verifier = TokenVerifier("RS256", public_key_file=public_file)
+    assert verifier.verify(done.stdout.strip()).tenant == "t1"

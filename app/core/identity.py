@@ -1,8 +1,10 @@
 """Who is calling: the identity carried by a bearer token, and its permissions."""
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -40,6 +42,7 @@ def issue_token(
     permissions: tuple[str, ...],
     ttl_seconds: int = 3600,
     algorithm: str = "HS256",
+    kid: str | None = None,
 ) -> str:
     now = int(time.time())
     claims = {
@@ -49,22 +52,72 @@ def issue_token(
         "iat": now,
         "exp": now + ttl_seconds,
     }
-    return jwt.encode(claims, secret, algorithm=algorithm)
+    headers = {"kid": kid} if kid else None
+    return jwt.encode(claims, secret, algorithm=algorithm, headers=headers)
+
+
+class TokenVerifier:
+    """Checks bearer tokens: signature with the configured algorithm and key, `exp`
+    (required), `nbf` (when present), and the tenant against the known ones."""
+
+    def __init__(
+        self,
+        algorithm: str,
+        *,
+        secret: str | None = None,
+        public_key_file: Path | None = None,
+        jwks_file: Path | None = None,
+        known_tenants: Iterable[str] = (),
+    ) -> None:
+        self.algorithm = algorithm
+        self.known_tenants = frozenset(known_tenants)
+        self._key: Any = secret
+        self._jwks: dict[str, Any] = {}
+        if public_key_file is not None:
+            self._key = public_key_file.read_text()
+        if jwks_file is not None:
+            keys = jwt.PyJWKSet.from_json(jwks_file.read_text())
+            self._jwks = {key.key_id: key.key for key in keys.keys if key.key_id}
+        if self._key is None and not self._jwks:
+            raise ValueError("a token verifier needs a secret, a public key or a JWKS")
+
+    def verify(self, token: str) -> Principal:
+        """The identity a token carries; raises NotAuthenticated."""
+        try:
+            key = self._key_for(token)
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                # Only the configured algorithm: never `none`, never HS256 with an RSA key.
+                algorithms=[self.algorithm],
+                options={"require": ["exp", "sub", "tenant"]},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise NotAuthenticated("the token has expired") from error
+        except jwt.ImmatureSignatureError as error:
+            raise NotAuthenticated("the token is not valid yet") from error
+        except jwt.InvalidTokenError as error:
+            raise NotAuthenticated(f"the token is invalid: {error}") from error
+        principal = _principal(claims)
+        if self.known_tenants and principal.tenant not in self.known_tenants:
+            raise NotAuthenticated("the token's tenant is not known here")
+        return principal
+
+    def _key_for(self, token: str) -> Any:
+        if not self._jwks:
+            return self._key
+        kid = jwt.get_unverified_header(token).get("kid")
+        if not isinstance(kid, str) or kid not in self._jwks:
+            raise jwt.InvalidTokenError("no key with the token's kid")
+        return self._jwks[kid]
 
 
 def principal_from_token(token: str, secret: str, algorithm: str) -> Principal:
-    """Verify a JWT and read its identity; raises NotAuthenticated."""
-    try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            secret,
-            algorithms=[algorithm],
-            options={"require": ["exp", "sub", "tenant"]},
-        )
-    except jwt.ExpiredSignatureError as error:
-        raise NotAuthenticated("the token has expired") from error
-    except jwt.InvalidTokenError as error:
-        raise NotAuthenticated(f"the token is invalid: {error}") from error
+    """Verify an HMAC-signed JWT and read its identity; raises NotAuthenticated."""
+    return TokenVerifier(algorithm, secret=secret).verify(token)
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
     tenant, user, scope = claims.get("tenant"), claims.get("sub"), claims.get("scope", "")
     if not isinstance(tenant, str) or not tenant or not isinstance(user, str):
         raise NotAuthenticated("the token names no tenant or user")

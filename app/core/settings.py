@@ -1,5 +1,6 @@
 """The one typed settings class. Build it once and pass it down; never read env elsewhere."""
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import SecretStr, model_validator
@@ -15,7 +16,13 @@ class Settings(BaseSettings):
     app_env: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite://data/hooks.sqlite3"
     jwt_secret: SecretStr | None = None
-    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    jwt_algorithm: Literal["HS256", "HS384", "HS512", "RS256", "ES256"] = "HS256"
+    # For RS256/ES256 (tokens from an identity provider): a PEM public key, or a JWKS
+    # file whose keys are chosen by the token's `kid`.
+    jwt_public_key_file: Path | None = None
+    jwt_jwks_file: Path | None = None
+    # Tenants that exist; a token for any other is refused. Empty: any tenant.
+    known_tenants: list[str] = []
     # GraphiQL's header editor is prefilled with a token for this tenant (never in production).
     demo_tenant: str = "demo"
     graphiql_enabled: bool = True
@@ -54,12 +61,21 @@ class Settings(BaseSettings):
     def _secret_is_strong_and_production_explicit(self) -> "Settings":
         if self.jwt_secret is not None and not self.jwt_secret.get_secret_value():
             self.jwt_secret = None  # JWT_SECRET= (empty) means "not set"
-        if self.app_env == "production" and self.jwt_secret is None:
+        if self.uses_public_keys:
+            if self.jwt_public_key_file is None and self.jwt_jwks_file is None:
+                raise ValueError(
+                    f"JWT_ALGORITHM={self.jwt_algorithm} needs JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE"
+                )
+        elif self.app_env == "production" and self.jwt_secret is None:
             raise ValueError("JWT_SECRET must be set when APP_ENV=production")
         if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32:
             # RFC 7518 section 3.2: an HS256 key must be at least 256 bits.
             raise ValueError("JWT_SECRET must be at least 32 characters")
         return self
+
+    @property
+    def uses_public_keys(self) -> bool:
+        return self.jwt_algorithm in ("RS256", "ES256")
 
     @property
     def is_production(self) -> bool:
@@ -79,4 +95,5 @@ class Settings(BaseSettings):
 
     @property
     def prefill_graphiql_token(self) -> bool:
-        return not self.is_production and self.graphiql_enabled
+        # With public keys this server cannot sign tokens; GraphiQL users paste one.
+        return not self.is_production and self.graphiql_enabled and not self.uses_public_keys

@@ -2,17 +2,27 @@ import time
 from collections import OrderedDict
 
 from app.core.errors import NotAuthenticated
-from app.core.identity import Principal, principal_from_token
+from app.core.identity import Principal, TokenVerifier
 from app.core.settings import Settings
 
 # Verified tokens, so that a client sending the same token again and again (every
 # UI does) costs a dict lookup instead of a signature check. Expiry is still
 # checked on every use; only tokens that verified are kept.
 VERIFIED_TOKENS = 4096
-_verified: OrderedDict[tuple[str, str], Principal] = OrderedDict()
+_verified: OrderedDict[tuple[int, str], Principal] = OrderedDict()
 
 
-def principal_from_authorization(header: str | None, settings: Settings) -> Principal:
+def verifier_for(settings: Settings) -> TokenVerifier:
+    return TokenVerifier(
+        settings.jwt_algorithm,
+        secret=None if settings.uses_public_keys else settings.secret,
+        public_key_file=settings.jwt_public_key_file,
+        jwks_file=settings.jwt_jwks_file,
+        known_tenants=settings.known_tenants,
+    )
+
+
+def principal_from_authorization(header: str | None, verifier: TokenVerifier) -> Principal:
     """The identity in an `Authorization: Bearer <jwt>` value; raises NotAuthenticated."""
     if header is None:
         raise NotAuthenticated("send a bearer token in the Authorization header")
@@ -20,14 +30,14 @@ def principal_from_authorization(header: str | None, settings: Settings) -> Prin
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise NotAuthenticated("the Authorization header must be `Bearer <token>`")
-    key = (settings.secret, token)
+    key = (id(verifier), token)
     known = _verified.get(key)
     if known is not None:
         if known.expires_at is not None and known.expires_at <= time.time():
             del _verified[key]
             raise NotAuthenticated("the token has expired")
         return known
-    principal = principal_from_token(token, settings.secret, settings.jwt_algorithm)
+    principal = verifier.verify(token)
     _verified[key] = principal
     if len(_verified) > VERIFIED_TOKENS:
         _verified.popitem(last=False)

@@ -26,7 +26,7 @@ from app.core.settings import Settings
 from app.graphql.context import Context
 from app.graphql.ids import pk_of
 from app.services import queues as queue_service
-from app.web.auth import principal_from_authorization
+from app.web.auth import principal_from_authorization, verifier_for
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.response_cache import ResponseCache, plan_for
 
@@ -56,6 +56,7 @@ class GraphQLEndpoint:
         self.schema = schema
         self.settings = settings
         self.cache = ResponseCache(settings.response_cache_size)
+        self.verifier = verifier_for(settings)
 
     async def handle(self, request: Request) -> Response:
         request_id = uuid.uuid4().hex
@@ -168,7 +169,7 @@ class GraphQLEndpoint:
         return b"".join(chunks)
 
     def _authenticate(self, request: Request) -> Principal:
-        return principal_from_authorization(request.headers.get("authorization"), self.settings)
+        return principal_from_authorization(request.headers.get("authorization"), self.verifier)
 
 
 @lru_cache(maxsize=1024)

@@ -28,7 +28,7 @@ from app.graphql.context import Context
 from app.graphql.ids import pk_of
 from app.services.change_feed import ChangeFeed
 from app.services.live_queries import require_watchable
-from app.web.auth import principal_from_authorization
+from app.web.auth import principal_from_authorization, verifier_for
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
 from app.web.live_plan import live_plan
 
@@ -118,6 +118,7 @@ class SubscriptionEndpoint:
         self.schema = schema
         self.settings = settings
         self.shared = SharedSubscriptions(schema, feed)
+        self.verifier = verifier_for(settings)
         self.open_connections = 0
 
     async def __call__(self, websocket: WebSocket) -> None:
@@ -201,7 +202,7 @@ class SubscriptionEndpoint:
             token = params.get("token")
             header = f"Bearer {token}" if isinstance(token, str) else None
         try:
-            principal = principal_from_authorization(header, self.settings)
+            principal = principal_from_authorization(header, self.verifier)
         except NotAuthenticated as error:
             log.info("refused a WebSocket: %s", error)
             raise Close(4403, "Forbidden") from error

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 2000
     max_query_cost: int = 10_000
+    # Requests per second (and burst) per bearer token, or per IP without one;
+    # also applied to starting subscriptions. 0 turns limiting off.
+    rate_limit_per_second: float = 50.0
+    rate_limit_burst: int = 100
     # Requests larger than this are refused with 413 before they are parsed.
     max_body_bytes: int = 1_048_576
     # Schema introspection (what GraphiQL's docs use); None: on, except in production.

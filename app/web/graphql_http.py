@@ -28,6 +28,7 @@ from app.graphql.ids import pk_of
 from app.services import queues as queue_service
 from app.web.auth import principal_from_authorization, verifier_for
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
+from app.web.rate_limit import RateLimiter, caller_key
 from app.web.response_cache import ResponseCache, plan_for
 
 QUERY_ONLY = (OperationType.QUERY,)
@@ -57,6 +58,7 @@ class GraphQLEndpoint:
         self.settings = settings
         self.cache = ResponseCache(settings.response_cache_size)
         self.verifier = verifier_for(settings)
+        self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
 
     async def handle(self, request: Request) -> Response:
         request_id = uuid.uuid4().hex
@@ -64,6 +66,14 @@ class GraphQLEndpoint:
         try:
             if media_type is None:
                 raise RequestError(406, f"this endpoint answers {GRAPHQL_RESPONSE_JSON} or {JSON}")
+            caller = caller_key(
+                request.headers.get("authorization"),
+                request.client.host if request.client else None,
+            )
+            if wait := self.limiter.retry_after(caller):
+                raise RequestError(
+                    429, f"too many requests; retry in {wait} s", {"Retry-After": str(wait)}
+                )
             params = await self._params(request)
             principal = self._authenticate(request)
             if request.method == "GET" and _operation_type(params) not in (

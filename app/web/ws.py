@@ -31,6 +31,7 @@ from app.services.live_queries import require_watchable
 from app.web.auth import principal_from_authorization, verifier_for
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
 from app.web.live_plan import live_plan
+from app.web.rate_limit import RateLimiter, caller_key
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class Connection:
         self.endpoint = endpoint
         self.websocket = websocket
         self.principal: Principal | None = None
+        self.token: str | None = None
         self.context: Context | None = None
         self.operations: dict[str, asyncio.Task[None] | tuple[SharedSubscription, Member]] = {}
         self._outbox: deque[str] = deque()
@@ -119,6 +121,7 @@ class SubscriptionEndpoint:
         self.settings = settings
         self.shared = SharedSubscriptions(schema, feed)
         self.verifier = verifier_for(settings)
+        self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
         self.open_connections = 0
 
     async def __call__(self, websocket: WebSocket) -> None:
@@ -207,6 +210,7 @@ class SubscriptionEndpoint:
             log.info("refused a WebSocket: %s", error)
             raise Close(4403, "Forbidden") from error
         connection.principal = principal
+        connection.token = header.partition(" ")[2].strip() if header else None
         connection.context = Context(
             self.settings,
             uuid.uuid4().hex,
@@ -229,6 +233,21 @@ class SubscriptionEndpoint:
             raise Close(4400, "Invalid subscribe message")
         if op_id in connection.operations:
             raise Close(4409, f"Subscriber for {op_id} already exists")
+        header = f"Bearer {connection.token}" if connection.token else None
+        client = connection.websocket.client
+        if wait := self.limiter.retry_after(caller_key(header, client.host if client else None)):
+            refusal = {
+                "message": f"too many requests; retry in {wait} s",
+                "extensions": {"code": "RATE_LIMITED", "retryAfter": wait},
+            }
+            connection.send(
+                {
+                    "id": op_id,
+                    "type": "error",
+                    "payload": [refusal],
+                }
+            )
+            return
         if len(connection.operations) >= self.settings.max_subscriptions_per_connection:
             connection.send(
                 {

@@ -171,3 +171,20 @@ async def test_identical_subscribers_share_one_execution(server: Server) -> None
     assert health["websockets"] == 6
     for subscriber in [*subscribers, other_tenant]:
         await subscriber.close()
+
+
+async def test_starting_subscriptions_is_rate_limited(database_url: str) -> None:
+    with running_server(database_url, RATE_LIMIT_PER_SECOND="0.2", RATE_LIMIT_BURST="2") as server:
+        subscriber = await authed_subscriber(server)
+        for _ in range(2):
+            await subscriber.subscribe("{ queues { totalCount } }", {})
+            assert (await subscriber.receive())["type"] == "next"
+            assert (await subscriber.receive())["type"] == "complete"
+
+        third = await subscriber.subscribe("{ queues { totalCount } }", {})
+        refused = await subscriber.receive()
+
+        assert refused["id"] == third
+        assert refused["type"] == "error"
+        assert refused["payload"][0]["extensions"] == {"code": "RATE_LIMITED", "retryAfter": 5}
+        await subscriber.close()

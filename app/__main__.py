@@ -128,13 +128,18 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
             ws=settings.ws_implementation,
         )
     else:
-        uvicorn.run(
-            create_app(settings),
+        from app.web.server import GracefulServer
+
+        app = create_app(settings)
+        config = uvicorn.Config(
+            app,
             host=settings.host,
             port=settings.port,
             access_log=settings.access_log,
             ws=settings.ws_implementation,
+            timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
         )
+        GracefulServer(config, app).run()
     return 0
 
 

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    # On SIGTERM, how long in-flight requests may take before they are cancelled.
+    shutdown_timeout_seconds: int = 10
     access_log: bool = True
     # uvicorn's WebSocket implementation; wsproto costs least per frame (bench/fanout.py).
     ws_implementation: Literal["websockets", "websockets-sansio", "wsproto"] = "wsproto"

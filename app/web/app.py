@@ -39,6 +39,7 @@ class HooksApp(Starlette):
     """
 
     graphql_endpoint: GraphQLEndpoint
+    subscriptions: SubscriptionEndpoint
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/graphql":
@@ -132,6 +133,7 @@ def create_app(settings: Settings) -> HooksApp:
         lifespan=lifespan,
     )
     app.graphql_endpoint = endpoint
+    app.subscriptions = subscriptions
     return app
 
 

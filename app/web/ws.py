@@ -61,6 +61,7 @@ class Connection:
         self._outbox: deque[str] = deque()
         self._ready = asyncio.Event()
         self._closing: Close | None = None
+        self.writer_task: asyncio.Task[None] | None = None
 
     # Sending: never awaited by producers, so a slow socket slows nobody else.
 
@@ -120,6 +121,7 @@ class SubscriptionEndpoint:
         self.schema = schema
         self.settings = settings
         self.shared = SharedSubscriptions(schema, feed)
+        self.connections: set[Connection] = set()
         self.verifier = verifier_for(settings)
         self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
         self.open_connections = 0
@@ -136,7 +138,9 @@ class SubscriptionEndpoint:
         await websocket.accept(subprotocol=PROTOCOL)
         connection = Connection(self, websocket)
         self.open_connections += 1
+        self.connections.add(connection)
         writer = asyncio.create_task(connection.writer())
+        connection.writer_task = writer
         try:
             await self._serve(connection)
         except Close as close:
@@ -146,10 +150,21 @@ class SubscriptionEndpoint:
             pass
         finally:
             self.open_connections -= 1
+            self.connections.discard(connection)
             connection.stop_all()
             writer.cancel()
             with contextlib.suppress(BaseException):
                 await writer
+
+    async def close_all(self, code: int, reason: str, within: float = 2.0) -> None:
+        """Close every socket (after what is queued for it), waiting up to `within`."""
+        writers = []
+        for connection in list(self.connections):
+            connection.close(code, reason)
+            if connection.writer_task is not None:
+                writers.append(connection.writer_task)
+        if writers:
+            await asyncio.wait(writers, timeout=within)
 
     def _origin_allowed(self, websocket: WebSocket) -> bool:
         origin = websocket.headers.get("origin")

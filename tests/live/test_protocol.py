@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import signal
 
 import httpx
 import pytest
@@ -188,3 +189,15 @@ async def test_starting_subscriptions_is_rate_limited(database_url: str) -> None
         assert refused["type"] == "error"
         assert refused["payload"][0]["extensions"] == {"code": "RATE_LIMITED", "retryAfter": 5}
         await subscriber.close()
+
+
+async def test_sigterm_closes_sockets_with_1001_so_clients_go_elsewhere(server: Server) -> None:
+    subscriber = await authed_subscriber(server)
+    world = await given_a_queue(server)
+    await subscriber.subscribe(CHANGES, {"q": world.queue_id})
+
+    server.process.send_signal(signal.SIGTERM)
+
+    assert await close_code(subscriber) == 1001
+    # uvicorn re-raises the signal once it has shut down, as process managers expect.
+    assert await asyncio.to_thread(server.process.wait, 10) == -signal.SIGTERM

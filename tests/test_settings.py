@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -29,3 +31,13 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_short_secret_is_refused() -> None:
     with pytest.raises(ValidationError, match="at least 32 characters"):
         Settings(jwt_secret="short")
+
+
+def test_every_setting_is_documented_in_the_readme_and_env_example() -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    example = (root / ".env.example").read_text()
+    names = [name.upper() for name in Settings.model_fields]
+
+    assert [n for n in names if f"`{n}`" not in readme] == []
+    assert [n for n in names if n not in example] == []

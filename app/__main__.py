@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -102,8 +103,8 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
 
     from app.web.app import create_app
 
-    if migrate_first:
-        asyncio.run(migrate(settings.database_url))
+    # Migrations run in the app's startup, retried with the database connection.
+    settings = settings.model_copy(update={"migrate_on_start": migrate_first})
     url = f"http://{settings.host}:{settings.port}/graphql"
     print(f"\n  GraphiQL: {url}")
     if settings.prefill_graphiql_token:
@@ -118,6 +119,7 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
         print(f"  Bearer token for tenant '{settings.demo_tenant}' (12 h):\n  {token}\n")
     if settings.workers > 1:
         # Each worker process builds its app from the same environment.
+        os.environ["MIGRATE_ON_START"] = "true" if migrate_first else "false"
         uvicorn.run(
             "app.web.main:app_from_environment",
             factory=True,

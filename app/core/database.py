@@ -32,8 +32,17 @@ async def open_database(database_url: str) -> None:
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
+CLOSE_TIMEOUT_SECONDS = 5.0
+
+
 async def close_database() -> None:
-    await Tortoise.close_connections()
+    # Bounded: a pool holding connections to a database that went away can wait
+    # for them forever, and a shutdown must end.
+    try:
+        async with asyncio.timeout(CLOSE_TIMEOUT_SECONDS):
+            await Tortoise.close_connections()
+    except TimeoutError:
+        logging.getLogger(__name__).warning("closing database connections timed out")
 
 
 READY_TIMEOUT_SECONDS = 2.0

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    # Run the migrations when the server starts (`python -m app serve` does, unless
+    # told --no-migrate); replicas starting together serialise on an advisory lock.
+    migrate_on_start: bool = False
     # On SIGTERM, how long in-flight requests may take before they are cancelled.
     shutdown_timeout_seconds: int = 10
     access_log: bool = True

@@ -4,8 +4,10 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+import asyncpg
 from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
+from tortoise.exceptions import DBConnectionError
 
 from app.core.errors import DomainError, InvalidInput, NotAuthenticated, PermissionDenied
 
@@ -45,6 +47,13 @@ class ClassifyErrors(SchemaExtension):
                 extensions = {"code": "BAD_USER_INPUT", "field": original.field}
             case DomainError():
                 extensions = {"code": original.code.name}
+            case _ if _is_database_unavailable(original):
+                request_id = getattr(self.execution_context.context, "request_id", None)
+                log.warning(
+                    "database unavailable in %s (request %s): %s", error.path, request_id, original
+                )
+                extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id}
+                message = "the database is not available; retry shortly"
             case _:
                 request_id = getattr(self.execution_context.context, "request_id", None)
                 log.error(
@@ -65,3 +74,13 @@ class ClassifyErrors(SchemaExtension):
             original_error=original,
             extensions={**(error.extensions or {}), **extensions},
         )
+
+
+def _is_database_unavailable(error: BaseException) -> bool:
+    """A lost or refused database connection, as opposed to a bug."""
+    if isinstance(error, DBConnectionError | ConnectionError | OSError | asyncpg.InterfaceError):
+        return True
+    if isinstance(error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
+        return True
+    cause = error.__cause__ or error.__context__
+    return cause is not None and cause is not error and _is_database_unavailable(cause)

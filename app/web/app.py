@@ -13,16 +13,16 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from app.core.database import close_database, database_answers, dialect_of, open_database
+from app.core.database import database_answers
 from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.core.settings import Settings
 from app.graphql.schema import OperationLimits, build_schema
-from app.repositories.listener import PostgresListener
 from app.services.change_feed import ChangeFeed, prune_change_log
 from app.web.gc_tuning import keep_collections_short
 from app.web.graphiql import graphiql_page
 from app.web.graphql_http import GraphQLEndpoint
 from app.web.negotiation import wants_html
+from app.web.startup import Startup
 from app.web.ws import SubscriptionEndpoint
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,10 @@ def create_app(settings: Settings) -> HooksApp:
     )
     endpoint = GraphQLEndpoint(schema, settings)
     feed = ChangeFeed(buffer_size=settings.subscriber_buffer)
+    startup = Startup(settings, feed)
+    endpoint.ready = startup.ready
     subscriptions = SubscriptionEndpoint(schema, settings, feed)
+    subscriptions.ready = startup.ready
 
     async def graphql(request: Request) -> Response:
         if (
@@ -88,10 +91,11 @@ def create_app(settings: Settings) -> HooksApp:
     async def readyz(request: Request) -> Response:
         """Ready when the database answers and, on PostgreSQL, LISTEN is connected."""
         problems = []
-        if not await database_answers():
+        if not startup.ready.is_set():
+            problems.append(startup.problem)
+        elif not await database_answers():
             problems.append("the database does not answer")
-        listener = getattr(request.app.state, "listener", None)
-        if listener is not None and not listener.connected.is_set():
+        if startup.listener is not None and not startup.listener.connected.is_set():
             problems.append("the LISTEN connection is down")
         if problems:
             return JSONResponse({"status": "not ready", "problems": problems}, status_code=503)
@@ -99,13 +103,8 @@ def create_app(settings: Settings) -> HooksApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await open_database(settings.database_url)
-        listener = None
-        if dialect_of(settings.database_url) == "postgres":
-            listener = PostgresListener(settings.database_url, feed.announce)
-        await feed.start(listener)
+        await startup.start()
         app.state.feed = feed
-        app.state.listener = listener
         background = [asyncio.create_task(_prune_periodically(settings), name="change-log-pruner")]
         if settings.gc_freeze_interval_seconds > 0:
             collections = keep_collections_short(
@@ -119,8 +118,7 @@ def create_app(settings: Settings) -> HooksApp:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await feed.stop()
-            await close_database()
+            await startup.stop()
 
     app = HooksApp(
         routes=[

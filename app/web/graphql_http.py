@@ -5,6 +5,7 @@ this endpoint negotiates application/graphql-response+json and uses the spec's
 status codes, and authenticates before anything runs.
 """
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,6 +60,8 @@ class GraphQLEndpoint:
         self.cache = ResponseCache(settings.response_cache_size)
         self.verifier = verifier_for(settings)
         self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+        # Set once the database is up (app/web/startup.py); unset: answer 503.
+        self.ready: asyncio.Event | None = None
 
     async def handle(self, request: Request) -> Response:
         request_id = uuid.uuid4().hex
@@ -73,6 +76,10 @@ class GraphQLEndpoint:
             if wait := self.limiter.retry_after(caller):
                 raise RequestError(
                     429, f"too many requests; retry in {wait} s", {"Retry-After": str(wait)}
+                )
+            if self.ready is not None and not self.ready.is_set():
+                raise RequestError(
+                    503, "the database is not available yet; retry shortly", {"Retry-After": "1"}
                 )
             params = await self._params(request)
             principal = self._authenticate(request)
@@ -110,6 +117,9 @@ class GraphQLEndpoint:
                 request_id,
             )
         response = _result_response(result, media_type, request_id)
+        if _database_unavailable(result):
+            response.status_code = 503
+            response.headers["Retry-After"] = "1"
         if cache_key is not None and not result.errors:
             self.cache.put(cache_key, bytes(response.body))
             response.headers["X-Response-Cache"] = "miss"
@@ -211,6 +221,13 @@ def _json_object(raw: str, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise RequestError(400, f"`{what}` must be a JSON object")
     return value
+
+
+def _database_unavailable(result: ExecutionResult) -> bool:
+    return any(
+        (error.extensions or {}).get("code") == "SERVICE_UNAVAILABLE"
+        for error in result.errors or []
+    )
 
 
 def _is_request_error(result: ExecutionResult) -> bool:

@@ -122,6 +122,7 @@ class SubscriptionEndpoint:
         self.settings = settings
         self.shared = SharedSubscriptions(schema, feed)
         self.connections: set[Connection] = set()
+        self.ready: asyncio.Event | None = None
         self.verifier = verifier_for(settings)
         self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
         self.open_connections = 0
@@ -210,6 +211,8 @@ class SubscriptionEndpoint:
             raise Close(4400, f"Unknown message type: {kind}")
 
     def _init(self, connection: Connection, payload: Any) -> None:
+        if self.ready is not None and not self.ready.is_set():
+            raise Close(1013, "the database is not available yet; try again later")
         if connection.principal is not None:
             raise Close(4429, "Too many initialisation requests")
         if payload is not None and not isinstance(payload, dict):

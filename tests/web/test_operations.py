@@ -37,7 +37,10 @@ async def test_not_ready_when_the_database_does_not_answer(tmp_path: Path) -> No
         alive = await client.get("/healthz")
 
     assert ready.status_code == 503
-    assert ready.json() == {"status": "not ready", "problems": ["the database does not answer"]}
+    assert ready.json() == {
+        "status": "not ready",
+        "problems": ["the database is not available: no answer to SELECT 1"],
+    }
     assert alive.status_code == 200
 
 

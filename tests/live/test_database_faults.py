@@ -1,0 +1,104 @@
+"""The database away at start, lost while serving, and back: real processes, a real
+TCP path to PostgreSQL that the test cuts and restores."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.conftest import _truncate as truncate
+from tests.conftest import require_postgres
+from tests.live.servers import free_port, running_server, token
+
+QUERY = {"query": "{ queues { totalCount } }"}
+
+
+class Cable:
+    """A TCP proxy to PostgreSQL that can be unplugged (existing connections cut too)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.server: asyncio.Server | None = None
+        self.pipes: set[asyncio.StreamWriter] = set()
+
+    async def plug(self) -> None:
+        self.server = await asyncio.start_server(self._pipe, "127.0.0.1", self.port)
+
+    async def unplug(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+            self.server = None
+        for writer in list(self.pipes):
+            writer.transport.abort()
+        self.pipes.clear()
+
+    async def _pipe(
+        self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
+        db_reader, db_writer = await asyncio.open_connection("127.0.0.1", 5432)
+        self.pipes |= {client_writer, db_writer}
+
+        async def copy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError, OSError):
+                while data := await reader.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+            writer.transport.abort()
+
+        await asyncio.gather(copy(client_reader, db_writer), copy(db_reader, client_writer))
+
+
+@pytest.fixture
+async def cable(postgres_session_url: str) -> AsyncIterator[tuple[Cable, str]]:
+    require_postgres()
+    await truncate(postgres_session_url)
+    proxied = Cable(free_port())
+    database = postgres_session_url.rsplit("/", 1)[1]
+    yield proxied, f"postgres://postgres@127.0.0.1:{proxied.port}/{database}"
+    await proxied.unplug()
+
+
+async def wait_until_ready(client: httpx.AsyncClient, base: str, seconds: float = 20) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while (await client.get(f"{base}/readyz")).status_code != 200:
+        assert asyncio.get_running_loop().time() < deadline, "never became ready"
+        await asyncio.sleep(0.2)  # polling a condition, with a deadline
+
+
+async def test_away_at_start_then_lost_then_back(cable: tuple[Cable, str]) -> None:
+    proxied, url = cable
+    headers = {"Authorization": f"Bearer {token()}"}
+    with running_server(url, RATE_LIMIT_PER_SECOND="0") as server:
+        base = server.http.removesuffix("/graphql")
+        async with httpx.AsyncClient(timeout=10) as client:
+            # Away at start: alive, not ready, GraphQL says 503
+            alive = await client.get(f"{base}/healthz")
+            not_ready = await client.get(f"{base}/readyz")
+            refused = await client.post(server.http, json=QUERY, headers=headers)
+
+            await proxied.plug()
+            await wait_until_ready(client, base)
+            served = await client.post(server.http, json=QUERY, headers=headers)
+
+            # Lost while serving: a fast, clear 503
+            await proxied.unplug()
+            lost = await client.post(server.http, json=QUERY, headers=headers)
+
+            # Back: served again
+            await proxied.plug()
+            await wait_until_ready(client, base)
+            again = await client.post(server.http, json=QUERY, headers=headers)
+
+    assert alive.status_code == 200
+    assert not_ready.status_code == 503
+    assert "the database is not available" in not_ready.json()["problems"][0]
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "1"
+    assert served.json() == {"data": {"queues": {"totalCount": 0}}}
+    assert lost.status_code == 503
+    assert lost.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert "SELECT" not in lost.text, "no SQL text reaches the client"
+    assert again.status_code == 200

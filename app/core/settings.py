@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     access_log: bool = True
     # uvicorn's WebSocket implementation; wsproto costs least per frame (bench/fanout.py).
     ws_implementation: Literal["websockets", "websockets-sansio", "wsproto"] = "wsproto"
+    # Browser origins allowed to call the HTTP API (CORS); empty: same origin only.
+    cors_origins: list[str] = []
     # Browser origins allowed to open WebSockets (same-origin and no-origin always work).
     allowed_origins: list[str] = []
     ws_init_timeout_seconds: float = 5.0

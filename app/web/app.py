@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -40,9 +42,16 @@ class HooksApp(Starlette):
 
     graphql_endpoint: GraphQLEndpoint
     subscriptions: SubscriptionEndpoint
+    # With CORS configured, every request goes through the middleware stack.
+    fast_dispatch = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/graphql":
+        if (
+            self.fast_dispatch
+            and scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == "/graphql"
+        ):
             response = await self.graphql_endpoint.handle(Request(scope, receive))
             await response(scope, receive, send)
             return
@@ -129,10 +138,27 @@ def create_app(settings: Settings) -> HooksApp:
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
+        middleware=_cors(settings),
     )
+    app.fast_dispatch = not settings.cors_origins
     app.graphql_endpoint = endpoint
     app.subscriptions = subscriptions
     return app
+
+
+def _cors(settings: Settings) -> list[Middleware]:
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=["X-Request-Id", "X-Response-Cache", "Retry-After"],
+            max_age=600,
+        )
+    ]
 
 
 async def _prune_periodically(settings: Settings) -> None:

@@ -90,3 +90,38 @@ async def test_introspection_is_off_in_production_unless_enabled(database_url: s
     assert refused.status_code == 400
     assert "introspection" in refused.json()["errors"][0]["message"].lower()
     assert allowed.status_code == 200
+
+
+async def test_cors_allows_configured_origins_only(database_url: str) -> None:
+    EXECUTOR_CACHE.clear()
+    settings = Settings(
+        app_env="test", database_url=database_url, jwt_secret=SECRET,
+        cors_origins=["https://admin.example"],
+    )  # fmt: skip
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        preflight = await client.options(
+            "/graphql",
+            headers={
+                "Origin": "https://admin.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type",
+            },
+        )
+        allowed = await client.post(
+            "/graphql", json={"query": "{ queues { totalCount } }"},
+            headers={**bearer(), "Origin": "https://admin.example"},
+        )  # fmt: skip
+        foreign = await client.post(
+            "/graphql", json={"query": "{ queues { totalCount } }"},
+            headers={**bearer(), "Origin": "https://evil.example"},
+        )  # fmt: skip
+
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "https://admin.example"
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://admin.example"
+    assert "access-control-allow-origin" not in foreign.headers

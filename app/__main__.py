@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from app.core.database import close_database, open_database
 from app.core.identity import ALL_PERMISSIONS, issue_token
+from app.core.logs import configure_logging
 from app.core.migrations import migrate, unmigrated_model_changes
 from app.core.settings import Settings
 
@@ -103,6 +104,7 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
 
     from app.web.app import create_app
 
+    configure_logging(json_lines=settings.json_logs)
     # Migrations run in the app's startup, retried with the database connection.
     settings = settings.model_copy(update={"migrate_on_start": migrate_first})
     url = f"http://{settings.host}:{settings.port}/graphql"

@@ -76,6 +76,7 @@ def ours(url: str, workers: int) -> Any:
         "PORT": str(port),
         "WORKERS": str(workers),
         "ACCESS_LOG": "false",
+        "REQUEST_LOG": "false",
         # The benchmark measures the engine; one token at thousands of requests/s
         # is exactly what the per-token rate limit exists to stop.
         "RATE_LIMIT_PER_SECOND": "0",

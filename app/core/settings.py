@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     # On SIGTERM, how long in-flight requests may take before they are cancelled.
     shutdown_timeout_seconds: int = 10
     access_log: bool = True
+    # One log line per GraphQL request: request id, tenant, operation, status, duration.
+    request_log: bool = True
+    # "json": one JSON object per line (the default in production); "text" for people.
+    log_format: Literal["json", "text"] | None = None
     # uvicorn's WebSocket implementation; wsproto costs least per frame (bench/fanout.py).
     ws_implementation: Literal["websockets", "websockets-sansio", "wsproto"] = "wsproto"
     # Browser origins allowed to call the HTTP API (CORS); empty: same origin only.
@@ -97,6 +101,10 @@ class Settings(BaseSettings):
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
         return DEVELOPMENT_JWT_SECRET
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json" or (self.log_format is None and self.is_production)
 
     @property
     def allows_introspection(self) -> bool:

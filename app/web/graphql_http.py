@@ -6,6 +6,8 @@ status codes, and authenticates before anything runs.
 """
 
 import asyncio
+import logging
+import time
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +33,8 @@ from app.web.auth import principal_from_authorization, verifier_for
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.rate_limit import RateLimiter, caller_key
 from app.web.response_cache import ResponseCache, plan_for
+
+request_log = logging.getLogger("app.requests")
 
 QUERY_ONLY = (OperationType.QUERY,)
 ALL_OPERATIONS = (OperationType.QUERY, OperationType.MUTATION)
@@ -64,6 +68,25 @@ class GraphQLEndpoint:
         self.ready: asyncio.Event | None = None
 
     async def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
+        response = await self._handle(request)
+        if self.settings.request_log:
+            principal = getattr(request.state, "principal", None)
+            request_log.info(
+                "graphql request",
+                extra={
+                    "request_id": response.headers.get("x-request-id"),
+                    "tenant": principal.tenant if principal else None,
+                    "user": principal.user if principal else None,
+                    "operation": getattr(request.state, "operation_name", None),
+                    "status": response.status_code,
+                    "cache": response.headers.get("x-response-cache"),
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+        return response
+
+    async def _handle(self, request: Request) -> Response:
         request_id = uuid.uuid4().hex
         media_type = choose_media_type(request.headers.get("accept"))
         try:
@@ -82,7 +105,9 @@ class GraphQLEndpoint:
                     503, "the database is not available yet; retry shortly", {"Retry-After": "1"}
                 )
             params = await self._params(request)
+            request.state.operation_name = params.operation_name
             principal = self._authenticate(request)
+            request.state.principal = principal
             if request.method == "GET" and _operation_type(params) not in (
                 None,
                 CoreOperationType.QUERY,

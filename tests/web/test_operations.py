@@ -1,8 +1,10 @@
 """Readiness, body size and introspection switches."""
 
+import logging
 from pathlib import Path
 
 import httpx
+import pytest
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from app.core.identity import ALL_PERMISSIONS, issue_token
@@ -125,3 +127,22 @@ async def test_cors_allows_configured_origins_only(database_url: str) -> None:
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://admin.example"
     assert "access-control-allow-origin" not in foreign.headers
+
+
+async def test_each_request_is_logged_with_its_id_tenant_and_operation(
+    http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="app.requests")
+
+    response = await http.post(
+        "/graphql",
+        json={"query": "query Count { queues { totalCount } }", "operationName": "Count"},
+        headers=bearer(),
+    )
+
+    (record,) = [r for r in caplog.records if r.name == "app.requests"]
+    assert record.__dict__["request_id"] == response.headers["x-request-id"]
+    assert record.__dict__["tenant"] == "acme"
+    assert record.__dict__["operation"] == "Count"
+    assert record.__dict__["status"] == 200
+    assert record.__dict__["duration_ms"] > 0

@@ -1,0 +1,18 @@
+import json
+import logging
+
+from app.core.logs import JsonFormatter
+
+
+def test_json_lines_carry_the_extras() -> None:
+    record = logging.makeLogRecord(
+        {"name": "app.requests", "levelno": logging.INFO, "levelname": "INFO",
+         "msg": "graphql request", "request_id": "abc", "tenant": "acme", "duration_ms": 1.5}
+    )  # fmt: skip
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert line["message"] == "graphql request"
+    assert line["level"] == "info"
+    assert (line["request_id"], line["tenant"], line["duration_ms"]) == ("abc", "acme", 1.5)
+    assert line["time"].endswith("+00:00")

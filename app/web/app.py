@@ -23,6 +23,7 @@ from app.services.change_feed import ChangeFeed, prune_change_log
 from app.web.gc_tuning import keep_collections_short
 from app.web.graphiql import graphiql_page
 from app.web.graphql_http import GraphQLEndpoint
+from app.web.metrics import Metrics, database_pool_in_use
 from app.web.negotiation import wants_html
 from app.web.startup import Startup
 from app.web.ws import SubscriptionEndpoint
@@ -75,6 +76,23 @@ def create_app(settings: Settings) -> HooksApp:
     endpoint.ready = startup.ready
     subscriptions = SubscriptionEndpoint(schema, settings, feed)
     subscriptions.ready = startup.ready
+    metrics = Metrics()
+    endpoint.metrics = metrics
+    subscriptions.shared.on_fan_out = metrics.fan_out.observe
+    metrics.gauge(
+        "websockets_open", "Open WebSocket connections.", lambda: subscriptions.open_connections
+    )
+    metrics.gauge(
+        "shared_subscriptions",
+        "Live shared subscriptions.",
+        lambda: subscriptions.shared.group_count,
+    )
+    metrics.gauge(
+        "subscription_members",
+        "Subscribers served by shared subscriptions.",
+        lambda: subscriptions.shared.member_count,
+    )
+    metrics.gauge("database_pool_in_use", "Database connections in use.", database_pool_in_use)
 
     async def graphql(request: Request) -> Response:
         if (
@@ -135,6 +153,7 @@ def create_app(settings: Settings) -> HooksApp:
             WebSocketRoute("/graphql", subscriptions.__call__),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics.endpoint),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,

@@ -12,6 +12,7 @@ that arrive meanwhile, then joins the shared stream at the seam.
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -158,9 +159,12 @@ class SharedSubscription:
                 for member in list(self.members):
                     member.deliver(item.revision, None)
                 return
+            started = time.perf_counter()
             payload = await self.render(item)
             for member in list(self.members):
                 member.deliver(item.revision, payload)
+            if self.registry.on_fan_out is not None:
+                self.registry.on_fan_out(time.perf_counter() - started)
 
     async def _replay(self, member: Member, after_revision: int, up_to: int) -> None:
         principal = self.context.principal
@@ -196,6 +200,7 @@ class SharedSubscriptions:
         self.schema = schema
         self.feed = feed
         self._groups: dict[GroupKey, SharedSubscription] = {}
+        self.on_fan_out: Callable[[float], None] | None = None
         self._starting: dict[GroupKey, asyncio.Future[SharedSubscription]] = {}
 
     @staticmethod

@@ -30,6 +30,7 @@ from app.graphql.context import Context
 from app.graphql.ids import pk_of
 from app.services import queues as queue_service
 from app.web.auth import principal_from_authorization, verifier_for
+from app.web.metrics import Metrics
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.rate_limit import RateLimiter, caller_key
 from app.web.response_cache import ResponseCache, plan_for
@@ -66,10 +67,17 @@ class GraphQLEndpoint:
         self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
         # Set once the database is up (app/web/startup.py); unset: answer 503.
         self.ready: asyncio.Event | None = None
+        self.metrics: Metrics | None = None
 
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
         response = await self._handle(request)
+        if self.metrics is not None:
+            self.metrics.observe_request(
+                response.status_code,
+                response.headers.get("x-response-cache"),
+                time.perf_counter() - started,
+            )
         if self.settings.request_log:
             principal = getattr(request.state, "principal", None)
             request_log.info(

@@ -146,3 +146,16 @@ async def test_each_request_is_logged_with_its_id_tenant_and_operation(
     assert record.__dict__["operation"] == "Count"
     assert record.__dict__["status"] == 200
     assert record.__dict__["duration_ms"] > 0
+
+
+async def test_metrics_count_requests_by_outcome(http: httpx.AsyncClient) -> None:
+    await http.post("/graphql", json={"query": "{ queues { totalCount } }"}, headers=bearer())
+    await http.post("/graphql", json={"query": "{ queues { "}, headers=bearer())
+
+    metrics = (await http.get("/metrics")).text
+
+    assert 'graphql_requests_total{cache="none",outcome="ok"} 1.0' in metrics
+    assert 'graphql_requests_total{cache="none",outcome="client_error"} 1.0' in metrics
+    assert "graphql_request_seconds_bucket" in metrics
+    assert "websockets_open 0.0" in metrics
+    assert "database_pool_in_use" in metrics

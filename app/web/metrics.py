@@ -1,0 +1,64 @@
+"""Prometheus metrics, one registry per app (tests build several apps in a process)."""
+
+from collections.abc import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+from tortoise import connections
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "graphql_requests",
+            "GraphQL HTTP requests by outcome and response-cache use.",
+            ["outcome", "cache"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "graphql_request_seconds",
+            "GraphQL HTTP request duration.",
+            ["outcome"],
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            registry=self.registry,
+        )
+        self.fan_out = Histogram(
+            "subscription_fan_out_seconds",
+            "Time to execute a change once and queue it for every member of a shared subscription.",
+            buckets=(0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+            registry=self.registry,
+        )
+
+    def gauge(self, name: str, description: str, read: Callable[[], float]) -> None:
+        Gauge(name, description, registry=self.registry).set_function(read)
+
+    def observe_request(self, status: int, cache: str | None, seconds: float) -> None:
+        outcome = (
+            "ok"
+            if status < 400
+            else "unavailable"
+            if status == 503
+            else "client_error"
+            if status < 500
+            else "server_error"
+        )
+        self.requests.labels(outcome=outcome, cache=cache or "none").inc()
+        self.latency.labels(outcome=outcome).observe(seconds)
+
+    async def endpoint(self, _: Request) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE)
+
+
+def database_pool_in_use() -> float:
+    """Connections of the database pool handed out now (PostgreSQL; 0 otherwise)."""
+    try:
+        pool = getattr(connections.get("default"), "_pool", None)
+    except Exception:  # not connected yet
+        return 0
+    if pool is None:
+        return 0
+    return float(pool.get_size() - pool.get_idle_size())

@@ -112,11 +112,6 @@ class TokenVerifier:
         return self._jwks[kid]
 
 
-def principal_from_token(token: str, secret: str, algorithm: str) -> Principal:
-    """Verify an HMAC-signed JWT and read its identity; raises NotAuthenticated."""
-    return TokenVerifier(algorithm, secret=secret).verify(token)
-
-
 def _principal(claims: dict[str, Any]) -> Principal:
     tenant, user, scope = claims.get("tenant"), claims.get("sub"), claims.get("scope", "")
     if not isinstance(tenant, str) or not tenant or not isinstance(user, str):

@@ -11,17 +11,14 @@ and told to resync instead of growing without bound.
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final, Protocol
 
-from app.core.errors import NotFound
-from app.core.identity import Permission, Principal
 from app.core.signals import changes_committed
 from app.models import ChangeKind, QueueHookChange
 from app.repositories import changes as change_repo
-from app.repositories import queues as queue_repo
 
 log = logging.getLogger(__name__)
 
@@ -201,71 +198,6 @@ class ChangeFeed:
             self._tails[queue_id] = rows[-1].revision
             if len(rows) < DRAIN_BATCH:
                 return
-
-
-async def hook_changes(
-    principal: Principal, feed: ChangeFeed, queue_id: int, after_revision: int | None
-) -> AsyncIterator[Change | ResyncRequired]:
-    """A queue's hook changes: first those after `after_revision` from the log,
-    then live, without gap or duplicate. Ends after the queue is deleted.
-
-    Raises NotFound before the first item if the queue is not the caller's.
-    """
-    principal.require(Permission.QUEUES_READ)
-    if not await queue_repo.exists(principal.tenant, queue_id):
-        raise NotFound("queue", [queue_id])
-    watch = await feed.watch(queue_id)
-    try:
-        current = await change_repo.current_revision(queue_id)
-        if current is None:
-            raise NotFound("queue", [queue_id])
-        last = current
-        if after_revision is not None and after_revision != current:
-            if not 0 <= after_revision < current or not await _retained_after(
-                queue_id, after_revision
-            ):
-                yield ResyncRequired(current, "the revision is not in the retained history")
-                return
-            last = after_revision
-            async for change in _replay(principal, queue_id, after_revision, current):
-                yield change
-                last = change.revision
-                if change.kind is ChangeKind.QUEUE_DELETED:
-                    return
-        while True:
-            item = await watch.next()
-            if isinstance(item, _Overflow):
-                yield ResyncRequired(feed.tail(queue_id), "the subscriber fell too far behind")
-                return
-            if item.revision <= last or item.tenant != principal.tenant:
-                continue
-            last = item.revision
-            yield item
-            if item.kind is ChangeKind.QUEUE_DELETED:
-                return
-    finally:
-        feed.unwatch(watch)
-
-
-async def _retained_after(queue_id: int, revision: int) -> bool:
-    oldest = await change_repo.oldest_retained(queue_id)
-    return oldest is not None and oldest <= revision + 1
-
-
-async def _replay(
-    principal: Principal, queue_id: int, after_revision: int, up_to: int
-) -> AsyncIterator[Change]:
-    cursor = after_revision
-    while cursor < up_to:
-        rows = await change_repo.after(queue_id, cursor, REPLAY_BATCH)
-        if not rows:
-            return
-        for row in rows:
-            if row.revision > up_to:
-                return
-            if row.tenant == principal.tenant:
-                yield Change.from_row(row)
-            cursor = row.revision
 
 
 ORPHAN_LOG_AGE = timedelta(hours=1)

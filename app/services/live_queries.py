@@ -4,9 +4,10 @@ from collections.abc import AsyncIterator
 
 from app.core.errors import NotFound
 from app.core.identity import Permission, Principal
+from app.models import ChangeKind
 from app.repositories import changes as change_repo
 from app.repositories import queues as queue_repo
-from app.services.change_feed import REPLAY_BATCH, Change
+from app.services.change_feed import OVERFLOW, REPLAY_BATCH, Change, ChangeFeed, ResyncRequired
 
 
 class ReplayUnavailable(Exception):
@@ -24,6 +25,50 @@ async def require_watchable(principal: Principal, queue_id: int) -> int:
     if revision is None:
         raise NotFound("queue", [queue_id])
     return revision
+
+
+async def hook_changes(
+    principal: Principal, feed: ChangeFeed, queue_id: int, after_revision: int | None
+) -> AsyncIterator[Change | ResyncRequired]:
+    """A queue's hook changes for one subscriber: first those after `after_revision`
+    from the log, then live, without gap or duplicate. Ends after the queue is deleted.
+
+    Raises NotFound or PermissionDenied before the first item.
+    """
+    await require_watchable(principal, queue_id)
+    watch = await feed.watch(queue_id)
+    try:
+        # Read after watching: every later change is above this and reaches the watch.
+        current = await change_repo.current_revision(queue_id)
+        if current is None:
+            raise NotFound("queue", [queue_id])
+        last = current
+        if after_revision is not None:
+            last = after_revision
+            try:
+                async for change in replay(principal, queue_id, after_revision, current):
+                    yield change
+                    last = change.revision
+                    if change.kind is ChangeKind.QUEUE_DELETED:
+                        return
+            except ReplayUnavailable as unavailable:
+                yield ResyncRequired(unavailable.current_revision, str(unavailable))
+                return
+            last = max(last, current)
+        while True:
+            item = await watch.next()
+            if item is OVERFLOW:
+                yield ResyncRequired(feed.tail(queue_id), "the subscriber fell too far behind")
+                return
+            assert isinstance(item, Change)
+            if item.revision <= last or item.tenant != principal.tenant:
+                continue
+            last = item.revision
+            yield item
+            if item.kind is ChangeKind.QUEUE_DELETED:
+                return
+    finally:
+        feed.unwatch(watch)
 
 
 async def replay(

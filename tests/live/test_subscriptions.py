@@ -115,3 +115,27 @@ def first_error(message: dict[str, Any]) -> dict[str, Any]:
     payload = message["payload"]
     errors: list[dict[str, Any]] = payload if isinstance(payload, list) else payload["errors"]
     return errors[0]
+
+
+async def test_a_document_that_cannot_be_shared_is_served_on_its_own(server: Server) -> None:
+    # A fragment at the root keeps the document off the shared path: it runs through
+    # Strawberry's subscription execution, with the same replay and live semantics.
+    world = await given_a_queue(server)
+    first = await create_hook(server, world)
+    subscriber = await authed_subscriber(server)
+    await subscriber.subscribe(
+        """subscription($q: ID!) { ...Changes }
+           fragment Changes on Subscription {
+             queueHooksChanged(queueId: $q, afterRevision: 0) {
+               ... on QueueHookChange { revision kind hookId } } }""",
+        {"q": world.queue_id},
+    )
+
+    second = await create_hook(server, world, "MISSED")
+    events = await next_events(subscriber, 2)
+
+    assert events == [
+        {"revision": 1, "kind": "CREATED", "hookId": first},
+        {"revision": 2, "kind": "CREATED", "hookId": second},
+    ]
+    await subscriber.close()

@@ -6,7 +6,7 @@ import pytest
 
 from app.core.identity import ALL_PERMISSIONS, Principal
 from app.models import QueueHookEvent
-from app.services import change_feed, hooks
+from app.services import change_feed, hooks, live_queries
 from app.services.change_feed import Change, ChangeFeed, ResyncRequired
 from app.services.hooks import HookUpdate
 from tests.factories import TENANT, create_flow_schema, create_queue
@@ -25,7 +25,7 @@ async def feed(database: str) -> AsyncIterator[ChangeFeed]:
 async def test_a_subscriber_that_falls_behind_is_told_to_resync(feed: ChangeFeed) -> None:
     queue = await create_queue()
     schema = await create_flow_schema()
-    stream = change_feed.hook_changes(OWNER, feed, queue.pk, after_revision=0)
+    stream = live_queries.hook_changes(OWNER, feed, queue.pk, after_revision=0)
     hook = await hooks.create_hook(OWNER, queue.pk, QueueHookEvent.JOINED, schema.pk, False)
     first = await anext(stream)
 
@@ -54,8 +54,8 @@ async def test_a_revision_older_than_the_retained_history_asks_for_a_resync(
         await hooks.update_hook(OWNER, hook.pk, HookUpdate(enabled=i % 2 == 0))
 
     removed = await change_feed.prune_change_log(keep_per_queue=3)
-    stale = [item async for item in _first(change_feed.hook_changes(OWNER, feed, queue.pk, 1), 1)]
-    fresh = [item async for item in _first(change_feed.hook_changes(OWNER, feed, queue.pk, 3), 3)]
+    stale = [item async for item in _first(live_queries.hook_changes(OWNER, feed, queue.pk, 1), 1)]
+    fresh = [item async for item in _first(live_queries.hook_changes(OWNER, feed, queue.pk, 3), 3)]
 
     assert removed == 3
     assert stale == [ResyncRequired(6, "the revision is not in the retained history")]

@@ -11,7 +11,7 @@ from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.hooks.types import QueueHook
 from app.graphql.ids import pk_of, to_global_id
 from app.models import ChangeKind
-from app.services import change_feed
+from app.services import live_queries
 from app.services.change_feed import Change, ResyncRequired
 
 
@@ -115,7 +115,7 @@ class HookSubscriptions:
         if feed is None:
             raise RuntimeError("subscriptions need the change feed of a running server")
         queue_pk = pk_of(queue_id, "Queue", "queueId") or 0
-        changes = change_feed.hook_changes(info.context.principal, feed, queue_pk, after_revision)
+        changes = live_queries.hook_changes(info.context.principal, feed, queue_pk, after_revision)
         async for item in changes:
             if isinstance(item, Change) and item.kind is ChangeKind.QUEUE_DELETED:
                 continue  # the end of the stream, not an event

@@ -94,7 +94,7 @@ class _PlannedObject:
 _Plan = list[tuple[str, str, Any]]
 
 
-class _LeafFields(StrawberryGraphQLCoreExecutionContext):
+class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
@@ -103,57 +103,36 @@ class _LeafFields(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> AwaitableOrValue[Any] | UndefinedType:
+        # A plain leaf, or a plannable object or list under a parent that is not
+        # (a connection's `edges` and `nodes` beside its async `totalCount`).
         node = field_details_list[0].node
         field = parent_type.fields.get(node.name.value)
         if field is not None and not node.arguments and not self._middleware:
-            leaf = _leaf(field)
-            if leaf is not None:
-                try:
-                    value = leaf.resolve(source, None)
-                    if value is not None:
-                        return leaf.serialize(value)
-                    if leaf.nullable:
-                        return None
-                except Exception:
-                    pass
+            try:
+                leaf = _leaf(field)
+                if leaf is not None:
+                    return _read_leaf(leaf, source)
+                planned = self._field_plan(field, field_details_list)
+                if planned is not None:
+                    return _complete(planned, source)
+            except _Fallback:
+                pass
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+    def _field_plan(self, field: GraphQLField, field_details_list: Any) -> _PlannedObject | None:
+        plans: dict[int, Any] = self.__dict__.setdefault("_field_plans", {})
+        key = id(field_details_list)
+        if key not in plans:
+            # Keep the selection alive with its plan: ids are reused after collection.
+            plans[key] = (field_details_list, self._plan_object(field, field_details_list))
+        return plans[key][1]  # type: ignore[no-any-return]
 
     @property
     def _middleware(self) -> bool:
         manager = self.middleware_manager
         return bool(manager is not None and getattr(manager, "middlewares", None))
-
-
-class FastLeavesExecutionContext(_LeafFields):
-    def execute_field(
-        self,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: FieldDetailsList,
-        path: Path,
-        position_context: Any,
-    ) -> AwaitableOrValue[Any] | UndefinedType:
-        # A plannable object or list under a parent that is not (a connection's
-        # `edges` and `nodes` under its async `totalCount`): complete it by plan.
-        node = field_details_list[0].node
-        field = parent_type.fields.get(node.name.value)
-        if field is not None and not node.arguments and _leaf(field) is None:
-            plans: dict[int, Any] = self.__dict__.setdefault("_field_plans", {})
-            key = id(field_details_list)
-            if key not in plans:
-                planned = None if self._middleware else self._plan_object(field, field_details_list)
-                plans[key] = (field_details_list, planned)
-            planned = plans[key][1]
-            if planned is not None:
-                try:
-                    return _complete(planned, source)
-                except _Fallback:
-                    pass
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
-        )
 
     def execute_fields(
         self,
@@ -235,18 +214,27 @@ def _run(plan: _Plan, source: Any, parent_type: GraphQLObjectType) -> dict[str, 
     result: dict[str, Any] = {}
     for response_name, kind, needs in plan:
         if kind == "leaf":
-            value = needs.resolve(source, None)
-            if value is None:
-                if not needs.nullable:
-                    raise _Fallback
-                result[response_name] = None
-            else:
-                result[response_name] = needs.serialize(value)
+            result[response_name] = _read_leaf(needs, source)
         elif kind == "object":
             result[response_name] = _complete(needs, source)
         else:
             result[response_name] = parent_type.name
     return result
+
+
+def _read_leaf(leaf: _Leaf, source: Any) -> Any:
+    """The serialised value; _Fallback for anything that needs graphql-core's errors."""
+    try:
+        value = leaf.resolve(source, None)
+        if value is None:
+            if leaf.nullable:
+                return None
+            raise _Fallback
+        return leaf.serialize(value)
+    except _Fallback:
+        raise
+    except Exception as error:  # the general path reports it, located
+        raise _Fallback from error
 
 
 def _complete(needs: _PlannedObject, source: Any) -> Any:

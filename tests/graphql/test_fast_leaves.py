@@ -138,3 +138,32 @@ def test_a_null_item_in_a_list_of_non_null_objects_takes_the_general_path() -> N
         assert [e.formatted for e in fast_result.errors or []] == [
             e.formatted for e in plain_result.errors or []
         ]
+
+
+def test_a_leaf_that_fails_to_serialise_inside_an_object_takes_the_general_path() -> None:
+    @strawberry.type
+    class Inner:
+        count: int
+
+    @strawberry.type
+    class Outer:
+        inner: Inner
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def outer(self) -> Outer | None:
+            return Outer(inner=Inner(count="not a number"))  # type: ignore[arg-type]
+
+    fast = strawberry.Schema(Query, execution_context_class=FastLeavesExecutionContext)
+    plain = strawberry.Schema(Query)
+    document = "{ outer { inner { count } } }"
+
+    fast_result = fast.execute_sync(document)
+    plain_result = plain.execute_sync(document)
+
+    assert fast_result.data == plain_result.data
+    assert [e.formatted for e in fast_result.errors or []] == [
+        e.formatted for e in plain_result.errors or []
+    ]
+    assert fast_result.errors

@@ -151,14 +151,7 @@ def _page_sql(
     descending: bool,
     page: PageRequest,
 ) -> tuple[str, list[Any]]:
-    args: list[Any] = [queue_id, tenant]
-    where = ['h."queue_id" = $1', 'q."tenant" = $2']
-    if hook_filter.events is not None:
-        args.append([e.value for e in hook_filter.events])
-        where.append(f'h."event" = ANY(${len(args)}::varchar[])')
-    if hook_filter.enabled is not None:
-        args.append(hook_filter.enabled)
-        where.append(f'h."enabled" = ${len(args)}')
+    where, args = _filter_sql("h", tenant, queue_id, hook_filter)
     if hook_filter.schema_ids is not None:
         args.append(list(hook_filter.schema_ids))
         where.append(f'h."schema_id" = ANY(${len(args)}::int[])')
@@ -221,15 +214,24 @@ async def count_in_queue(tenant: str, queue_id: int, hook_filter: HookFilter) ->
     return sum(await counts.values_list("n", flat=True))  # type: ignore[arg-type]
 
 
-def _count_sql(tenant: str, queue_id: int, hook_filter: HookFilter) -> tuple[str, list[Any]]:
+def _filter_sql(
+    alias: str, tenant: str, queue_id: int, hook_filter: HookFilter
+) -> tuple[list[str], list[Any]]:
+    """WHERE terms and arguments for the queue, its tenant (as `q`), events and State,
+    on a table aliased `alias` that has queue_id, event and enabled columns."""
     args: list[Any] = [queue_id, tenant]
-    where = ['c."queue_id" = $1', 'q."tenant" = $2']
+    where = [f'{alias}."queue_id" = $1', 'q."tenant" = $2']
     if hook_filter.events is not None:
         args.append([e.value for e in hook_filter.events])
-        where.append(f'c."event" = ANY(${len(args)}::varchar[])')
+        where.append(f'{alias}."event" = ANY(${len(args)}::varchar[])')
     if hook_filter.enabled is not None:
         args.append(hook_filter.enabled)
-        where.append(f'c."enabled" = ${len(args)}')
+        where.append(f'{alias}."enabled" = ${len(args)}')
+    return where, args
+
+
+def _count_sql(tenant: str, queue_id: int, hook_filter: HookFilter) -> tuple[str, list[Any]]:
+    where, args = _filter_sql("c", tenant, queue_id, hook_filter)
     sql = (
         'SELECT coalesce(sum(c."n"), 0) AS "n" FROM "queue_hook_count" c '
         'JOIN "queue" q ON q."id" = c."queue_id" WHERE ' + " AND ".join(where)

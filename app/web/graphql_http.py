@@ -10,13 +10,12 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import orjson
 import strawberry
-from graphql import DocumentNode, GraphQLError, get_operation_ast, parse
 from graphql import OperationType as CoreOperationType
+from graphql import get_operation_ast
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -30,6 +29,7 @@ from app.graphql.context import Context
 from app.graphql.ids import pk_of
 from app.services import queues as queue_service
 from app.web.auth import principal_from_authorization, verifier_for
+from app.web.documents import parsed
 from app.web.metrics import Metrics
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.rate_limit import RateLimiter, caller_key
@@ -225,17 +225,9 @@ class GraphQLEndpoint:
         return principal_from_authorization(request.headers.get("authorization"), self.verifier)
 
 
-@lru_cache(maxsize=1024)
-def _parsed(query: str) -> DocumentNode | None:
-    try:
-        return parse(query)
-    except GraphQLError:
-        return None
-
-
 def _operation_type(params: GraphQLParams) -> CoreOperationType | None:
     """The operation's type, or None when it cannot be told (execution will say why)."""
-    document = _parsed(params.query)
+    document = parsed(params.query)
     if document is None:
         return None
     operation = get_operation_ast(document, params.operation_name)

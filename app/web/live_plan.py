@@ -7,15 +7,15 @@ from typing import Any
 import strawberry
 from graphql import (
     FieldNode,
-    GraphQLError,
     IntValueNode,
     OperationType,
     StringValueNode,
     VariableNode,
     get_operation_ast,
-    parse,
     validate,
 )
+
+from app.web.documents import parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +48,8 @@ def _plan(schema: strawberry.Schema, query: str, operation_name: str | None) -> 
     Anything else (invalid documents included, so that they get the usual errors)
     runs as an ordinary operation.
     """
-    try:
-        document = parse(query)
-    except GraphQLError:
+    document = parsed(query)
+    if document is None:
         return None
     if validate(schema._schema, document):
         return None

@@ -17,20 +17,18 @@ from typing import Any
 
 import orjson
 from graphql import (
-    DocumentNode,
     FieldNode,
     FragmentSpreadNode,
-    GraphQLError,
     InlineFragmentNode,
     OperationType,
     SelectionSetNode,
     StringValueNode,
     VariableNode,
     get_operation_ast,
-    parse,
 )
 
 from app.core.identity import Principal
+from app.web.documents import parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +46,9 @@ class CachePlan:
 
 
 @lru_cache(maxsize=1024)
-def _parsed(query: str) -> DocumentNode | None:
-    try:
-        return parse(query)
-    except GraphQLError:
-        return None
-
-
-@lru_cache(maxsize=1024)
 def plan_for(query: str, operation_name: str | None) -> CachePlan | None:
     """How to cache this document's responses, or None if they may not be cached."""
-    document = _parsed(query)
+    document = parsed(query)
     if document is None:
         return None
     operation = get_operation_ast(document, operation_name)

@@ -130,6 +130,8 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
             workers=settings.workers,
             access_log=settings.access_log,
             ws=settings.ws_implementation,
+            proxy_headers=bool(settings.forwarded_allow_ips),
+            forwarded_allow_ips=settings.forwarded_allow_ips,
         )
     else:
         from app.web.server import GracefulServer
@@ -141,6 +143,8 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
             port=settings.port,
             access_log=settings.access_log,
             ws=settings.ws_implementation,
+            proxy_headers=bool(settings.forwarded_allow_ips),
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
         )
         GracefulServer(config, app).run()

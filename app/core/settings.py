@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    # Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed, so
+    # per-IP rate limits see the real client behind a balancer; ["*"]: any; []: none.
+    forwarded_allow_ips: list[str] = ["127.0.0.1"]
     # Run the migrations when the server starts (`python -m app serve` does, unless
     # told --no-migrate); replicas starting together serialise on an advisory lock.
     migrate_on_start: bool = False
@@ -67,6 +70,13 @@ class Settings(BaseSettings):
     rate_limit_burst: int = 100
     # Requests larger than this are refused with 413 before they are parsed.
     max_body_bytes: int = 1_048_576
+    # An operation's variables, as JSON, may be at most this large (413 past it).
+    max_variables_bytes: int = 65_536
+    # Operations one POST may carry as a JSON array; 0: batches are refused (400).
+    max_batch_size: int = 0
+    # "Did you mean ...?" hints in validation errors; None: on, except in production
+    # (with introspection off they would spell the schema out one guess at a time).
+    field_suggestions_enabled: bool | None = None
     # Schema introspection (what GraphiQL's docs use); None: on, except in production.
     introspection_enabled: bool | None = None
     # Whole responses of identical queueHooks reads, checked against the queue's revision.
@@ -83,6 +93,8 @@ class Settings(BaseSettings):
                 )
         elif self.app_env == "production" and self.jwt_secret is None:
             raise ValueError("JWT_SECRET must be set when APP_ENV=production")
+        if self.rate_limit_per_second > 0 and self.max_batch_size > self.rate_limit_burst:
+            raise ValueError("MAX_BATCH_SIZE must not exceed RATE_LIMIT_BURST")
         if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32:
             # RFC 7518 section 3.2: an HS256 key must be at least 256 bits.
             raise ValueError("JWT_SECRET must be at least 32 characters")
@@ -111,6 +123,12 @@ class Settings(BaseSettings):
         if self.introspection_enabled is None:
             return not self.is_production
         return self.introspection_enabled
+
+    @property
+    def shows_suggestions(self) -> bool:
+        if self.field_suggestions_enabled is None:
+            return not self.is_production
+        return self.field_suggestions_enabled
 
     @property
     def prefill_graphiql_token(self) -> bool:

@@ -1,6 +1,7 @@
 """Give every top-level error a machine-readable `extensions.code`, and mask bugs."""
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,10 +16,14 @@ log = logging.getLogger("app.graphql")
 
 INTERNAL_MESSAGE = "Internal server error; quote the request id when reporting it."
 
+# graphql-core's hint after unknown fields, arguments, types and enum values.
+SUGGESTION = re.compile(r" Did you mean [^?]*\?")
+
 
 class ClassifyErrors(SchemaExtension):
-    def __init__(self, *, mask_internal: bool) -> None:
+    def __init__(self, *, mask_internal: bool, hide_suggestions: bool = False) -> None:
         self.mask_internal = mask_internal
+        self.hide_suggestions = hide_suggestions
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -35,7 +40,10 @@ class ClassifyErrors(SchemaExtension):
     def _classify(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if original is None or isinstance(original, GraphQLError):
-            return error  # syntax, validation and variable errors speak for themselves
+            # Syntax, validation and variable errors speak for themselves.
+            if self.hide_suggestions and "Did you mean" in error.message:
+                return _reworded(error, SUGGESTION.sub("", error.message))
+            return error
         extensions: dict[str, Any]
         message = error.message
         match original:
@@ -65,15 +73,21 @@ class ClassifyErrors(SchemaExtension):
                 extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
                 if self.mask_internal:
                     message = INTERNAL_MESSAGE
-        return GraphQLError(
-            message=message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            original_error=original,
-            extensions={**(error.extensions or {}), **extensions},
-        )
+        return _reworded(error, message, extensions)
+
+
+def _reworded(
+    error: GraphQLError, message: str, extensions: dict[str, Any] | None = None
+) -> GraphQLError:
+    return GraphQLError(
+        message=message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), **(extensions or {})},
+    )
 
 
 def _is_database_unavailable(error: BaseException) -> bool:

@@ -74,6 +74,7 @@ def build_schema(
     mask_internal_errors: bool = False,
     fast_leaves: bool = True,
     introspection: bool = True,
+    suggestions: bool = True,
     limits: OperationLimits | None = None,
 ) -> Schema:
     limits = limits or OperationLimits()
@@ -94,7 +95,9 @@ def build_schema(
         config=StrawberryConfig(auto_camel_case=True),
         execution_context_class=FastLeavesExecutionContext if fast_leaves else None,
         extensions=[
-            lambda: ClassifyErrors(mask_internal=mask_internal_errors),
+            lambda: ClassifyErrors(
+                mask_internal=mask_internal_errors, hide_suggestions=not suggestions
+            ),
             lambda: MaxTokensLimiter(max_token_count=limits.tokens),
             lambda: ParserCache(maxsize=1024),
             lambda: AddValidationRules(rules),

@@ -63,6 +63,7 @@ def create_app(settings: Settings) -> HooksApp:
     schema = build_schema(
         mask_internal_errors=settings.is_production,
         introspection=settings.allows_introspection,
+        suggestions=settings.shows_suggestions,
         limits=OperationLimits(
             depth=settings.max_query_depth,
             aliases=settings.max_aliases,

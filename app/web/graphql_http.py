@@ -44,11 +44,25 @@ ALL_OPERATIONS = (OperationType.QUERY, OperationType.MUTATION)
 class RequestError(Exception):
     """A request that is not a well-formed GraphQL-over-HTTP request."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.code = code
+
+    @property
+    def formatted(self) -> dict[str, Any]:
+        formatted: dict[str, Any] = {"message": self.message}
+        if self.code is not None:
+            formatted["extensions"] = {"code": self.code}
+        return formatted
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,29 +118,51 @@ class GraphQLEndpoint:
                 request.headers.get("authorization"),
                 request.client.host if request.client else None,
             )
-            if wait := self.limiter.retry_after(caller):
-                raise RequestError(
-                    429, f"too many requests; retry in {wait} s", {"Retry-After": str(wait)}
-                )
+            self._limit(caller)
             if self.ready is not None and not self.ready.is_set():
                 raise RequestError(
                     503, "the database is not available yet; retry shortly", {"Retry-After": "1"}
                 )
-            params = await self._params(request)
+            payload = await self._payload(request)
+            if isinstance(payload, list):
+                return await self._batch(request, payload, caller, media_type, request_id)
+            params = self._params(payload)
             request.state.operation_name = params.operation_name
             principal = self._authenticate(request)
             request.state.principal = principal
-            if request.method == "GET" and _operation_type(params) not in (
-                None,
-                CoreOperationType.QUERY,
-            ):
-                raise RequestError(
-                    405, "GET runs queries only; send mutations with POST", {"Allow": "POST"}
-                )
-            cache_key = await self._cache_key(params, principal, media_type)
-            if cache_key is not None and (cached := self.cache.get(cache_key)) is not None:
-                headers = {"X-Request-Id": request_id, "X-Response-Cache": "hit"}
-                return Response(cached, media_type=media_type, headers=headers)
+            return await self._single(request, params, principal, media_type, request_id)
+        except RequestError as error:
+            return _error_response(error, media_type or JSON, request_id)
+        except NotAuthenticated as error:
+            return _error_response(_unauthenticated(error), media_type or JSON, request_id)
+
+    def _limit(self, caller: str, operations: int = 1) -> None:
+        if wait := self.limiter.retry_after(caller, operations):
+            raise RequestError(
+                429, f"too many requests; retry in {wait} s", {"Retry-After": str(wait)}
+            )
+
+    async def _single(
+        self,
+        request: Request,
+        params: "GraphQLParams",
+        principal: Principal,
+        media_type: str,
+        request_id: str,
+    ) -> Response:
+        """One operation's response; RequestError for what the spec answers with a status."""
+        if request.method == "GET" and _operation_type(params) not in (
+            None,
+            CoreOperationType.QUERY,
+        ):
+            raise RequestError(
+                405, "GET runs queries only; send mutations with POST", {"Allow": "POST"}
+            )
+        cache_key = await self._cache_key(params, principal, media_type)
+        if cache_key is not None and (cached := self.cache.get(cache_key)) is not None:
+            headers = {"X-Request-Id": request_id, "X-Response-Cache": "hit"}
+            return Response(cached, media_type=media_type, headers=headers)
+        try:
             result = await self.schema.execute(
                 params.query,
                 variable_values=params.variables,
@@ -134,21 +170,10 @@ class GraphQLEndpoint:
                 operation_name=params.operation_name,
                 allowed_operation_types=QUERY_ONLY if request.method == "GET" else ALL_OPERATIONS,
             )
-        except RequestError as error:
-            return _error_response(error, media_type or JSON, request_id)
-        except NotAuthenticated as error:
-            return _error_response(
-                RequestError(401, str(error), {"WWW-Authenticate": 'Bearer realm="queue-hooks"'}),
-                media_type or JSON,
-                request_id,
-                code="UNAUTHENTICATED",
-            )
-        except InvalidOperationTypeError:
-            return _error_response(
-                RequestError(405, "subscriptions are served over WebSocket", {"Allow": "POST"}),
-                media_type or JSON,
-                request_id,
-            )
+        except InvalidOperationTypeError as error:
+            raise RequestError(
+                405, "subscriptions are served over WebSocket", {"Allow": "POST"}
+            ) from error
         response = _result_response(result, media_type, request_id)
         if _database_unavailable(result):
             response.status_code = 503
@@ -157,6 +182,41 @@ class GraphQLEndpoint:
             self.cache.put(cache_key, bytes(response.body))
             response.headers["X-Response-Cache"] = "miss"
         return response
+
+    async def _batch(
+        self,
+        request: Request,
+        payloads: list[Any],
+        caller: str,
+        media_type: str,
+        request_id: str,
+    ) -> Response:
+        """Several operations in one POST, run one after another (each its own transaction).
+
+        The answer is a JSON array of each operation's response, in order, with status
+        200; an operation the spec would refuse with a status gets an `errors` entry.
+        """
+        limit = self.settings.max_batch_size
+        if limit <= 0:
+            raise RequestError(400, "batched requests are not accepted; send one operation")
+        if not 0 < len(payloads) <= limit:
+            raise RequestError(400, f"a batch carries 1 to {limit} operations")
+        self._limit(caller, len(payloads) - 1)  # the first was counted with the request
+        principal = self._authenticate(request)
+        request.state.principal = principal
+        parts = []
+        for payload in payloads:
+            try:
+                params = self._params(payload)
+                response = await self._single(request, params, principal, media_type, request_id)
+                parts.append(bytes(response.body))
+            except RequestError as error:
+                parts.append(orjson.dumps({"errors": [error.formatted]}))
+        return Response(
+            b"[" + b",".join(parts) + b"]",
+            media_type=media_type,
+            headers={"X-Request-Id": request_id},
+        )
 
     async def _cache_key(
         self, params: "GraphQLParams", principal: Principal, media_type: str
@@ -180,27 +240,37 @@ class GraphQLEndpoint:
             principal, params.query, params.operation_name, params.variables, media_type, revision
         )
 
-    async def _params(self, request: Request) -> GraphQLParams:
+    async def _payload(self, request: Request) -> Any:
+        """The request's parameters as JSON: an object, or a list of them for a batch."""
         if request.method == "GET":
             raw: Any = dict(request.query_params)
             variables = raw.get("variables")
             if isinstance(variables, str) and variables:
                 raw["variables"] = _json_object(variables, "variables")
-        elif request.method == "POST":
+            return raw
+        if request.method == "POST":
             content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type != JSON:
                 raise RequestError(415, "send the request as application/json")
             raw = _json_value(await self._body(request), "the request body")
-            if not isinstance(raw, dict):
+            if not isinstance(raw, dict | list):
                 raise RequestError(400, "the request body must be a JSON object")
-        else:
-            raise RequestError(405, "use GET or POST", {"Allow": "GET, POST"})
+            return raw
+        raise RequestError(405, "use GET or POST", {"Allow": "GET, POST"})
+
+    def _params(self, raw: Any) -> GraphQLParams:
+        if not isinstance(raw, dict):
+            raise RequestError(400, "each operation must be a JSON object")
         query = raw.get("query")
         if not isinstance(query, str) or not query.strip():
             raise RequestError(400, "the request has no `query` string")
         variables = raw.get("variables") or None
-        if variables is not None and not isinstance(variables, dict):
-            raise RequestError(400, "`variables` must be a JSON object")
+        if variables is not None:
+            if not isinstance(variables, dict):
+                raise RequestError(400, "`variables` must be a JSON object")
+            limit = self.settings.max_variables_bytes
+            if len(orjson.dumps(variables)) > limit:
+                raise RequestError(413, f"the variables are larger than {limit} bytes")
         operation_name = raw.get("operationName") or None
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError(400, "`operationName` must be a string")
@@ -248,6 +318,12 @@ def _json_object(raw: str, what: str) -> dict[str, Any]:
     return value
 
 
+def _unauthenticated(error: NotAuthenticated) -> RequestError:
+    return RequestError(
+        401, str(error), {"WWW-Authenticate": 'Bearer realm="queue-hooks"'}, "UNAUTHENTICATED"
+    )
+
+
 def _database_unavailable(result: ExecutionResult) -> bool:
     return any(
         (error.extensions or {}).get("code") == "SERVICE_UNAVAILABLE"
@@ -277,13 +353,9 @@ def _result_response(result: ExecutionResult, media_type: str, request_id: str) 
     return _response(body, status, media_type, request_id)
 
 
-def _error_response(
-    error: RequestError, media_type: str, request_id: str, code: str | None = None
-) -> Response:
-    formatted: dict[str, Any] = {"message": error.message}
-    if code is not None:
-        formatted["extensions"] = {"code": code}
-    return _response({"errors": [formatted]}, error.status, media_type, request_id, error.headers)
+def _error_response(error: RequestError, media_type: str, request_id: str) -> Response:
+    body = {"errors": [error.formatted]}
+    return _response(body, error.status, media_type, request_id, error.headers)
 
 
 def _response(

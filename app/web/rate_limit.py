@@ -28,9 +28,9 @@ class RateLimiter:
     def enabled(self) -> bool:
         return self.per_second > 0
 
-    def retry_after(self, caller: str) -> int:
+    def retry_after(self, caller: str, operations: int = 1) -> int:
         """0 if the caller may go ahead now (and it is counted), else seconds to wait."""
-        if not self.enabled:
+        if not self.enabled or operations <= 0:
             return 0
         now = time.monotonic()
         bucket = self._buckets.get(caller)
@@ -44,10 +44,10 @@ class RateLimiter:
                 self.burst, bucket.tokens + (now - bucket.updated) * self.per_second
             )
             bucket.updated = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
+        if bucket.tokens >= operations:
+            bucket.tokens -= operations
             return 0
-        return max(1, math.ceil((1 - bucket.tokens) / self.per_second))
+        return max(1, math.ceil((operations - bucket.tokens) / self.per_second))
 
 
 def caller_key(authorization: str | None, client_host: str | None) -> str:

@@ -25,6 +25,7 @@ from app.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from app.core.identity import Principal
 from app.core.settings import Settings
 from app.graphql.context import Context
+from app.graphql.extensions import INTERNAL_MESSAGE
 from app.graphql.ids import pk_of
 from app.services.change_feed import ChangeFeed
 from app.services.live_queries import require_watchable
@@ -362,8 +363,12 @@ class SubscriptionEndpoint:
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a bug: tell this operation, keep the socket
-            log.exception("operation %s failed", op_id)
-            connection.send({"id": op_id, "type": "error", "payload": [{"message": str(error)}]})
+            request_id = uuid.uuid4().hex
+            log.exception("operation %s failed (request %s)", op_id, request_id)
+            message = INTERNAL_MESSAGE if self.settings.is_production else str(error)
+            extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+            payload = [{"message": message, "extensions": extensions}]
+            connection.send({"id": op_id, "type": "error", "payload": payload})
             connection.operations.pop(op_id, None)
 
 

@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -15,9 +16,9 @@ def settings(database_url: str) -> Settings:
     return Settings(app_env="test", database_url=database_url, jwt_secret=SECRET)
 
 
-@pytest.fixture
-async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """The real ASGI app, with its lifespan, behind an HTTP client."""
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The real ASGI app built from these settings, with its lifespan, behind a client."""
     EXECUTOR_CACHE.clear()  # see tests/conftest.py: dialects change between tests
     app = create_app(settings)
     async with (
@@ -26,4 +27,10 @@ async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
             transport=httpx.ASGITransport(app=app), base_url="http://testserver"
         ) as client,
     ):
+        yield client
+
+
+@pytest.fixture
+async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(settings) as client:
         yield client

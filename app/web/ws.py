@@ -281,6 +281,14 @@ class SubscriptionEndpoint:
         operation_name = payload.get("operationName")
         if not isinstance(query, str) or not isinstance(variables, dict):
             raise Close(4400, "Invalid subscribe payload")
+        if len(orjson.dumps(variables)) > self.settings.max_variables_bytes:
+            limit = self.settings.max_variables_bytes
+            refusal = {
+                "message": f"the variables are larger than {limit} bytes",
+                "extensions": {"code": "REQUEST_TOO_LARGE"},
+            }
+            connection.send({"id": op_id, "type": "error", "payload": [refusal]})
+            return
         plan = live_plan(self.schema, query, operation_name)
         if plan is not None:
             await self._join_shared(connection, op_id, query, operation_name, variables, plan)

@@ -139,6 +139,28 @@ async def test_the_operations_limit_per_socket(database_url: str) -> None:
         await subscriber.close()
 
 
+async def test_variables_over_the_limit_are_refused(database_url: str) -> None:
+    with running_server(database_url, MAX_VARIABLES_BYTES="50") as server:
+        world = await given_a_queue(server)
+        subscriber = await authed_subscriber(server)
+        fits = await subscriber.subscribe(CHANGES, {"q": world.queue_id})
+        too_large = await subscriber.subscribe(CHANGES, {"q": world.queue_id, "pad": "x" * 60})
+        message = await subscriber.receive()
+
+        assert fits != too_large
+        assert message == {
+            "id": too_large,
+            "type": "error",
+            "payload": [
+                {
+                    "message": "the variables are larger than 50 bytes",
+                    "extensions": {"code": "REQUEST_TOO_LARGE"},
+                }
+            ],
+        }
+        await subscriber.close()
+
+
 async def test_completing_a_subscription_stops_it(server: Server) -> None:
     world = await given_a_queue(server)
     subscriber = await authed_subscriber(server)

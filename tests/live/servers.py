@@ -8,8 +8,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -66,39 +67,65 @@ class Server:
 @contextmanager
 def running_server(database_url: str, **env: str) -> Iterator[Server]:
     """`python -m app serve` in its own process, ready when /healthz answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--no-migrate"],
-        env={
-            **os.environ,
-            "APP_ENV": "test",
-            "DATABASE_URL": database_url,
-            "JWT_SECRET": SECRET,
-            "PORT": str(port),
-            **env,
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
+    with running_servers(database_url, 1, env=env) as (server,):
+        yield server
+
+
+@contextmanager
+def running_servers(
+    database_url: str,
+    count: int,
+    *,
+    migrate: bool = False,
+    logs: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[list[Server]]:
+    """`count` servers started at once (as replicas are), each logging to logs/<n>.log."""
+    servers = []
     try:
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server on port {port} did not start")
-            time.sleep(0.1)
-        yield Server(port=port, process=process)
+        for n in range(count):
+            port = free_port()
+            output = open(logs / f"{n}.log", "wb") if logs else nullcontext(subprocess.DEVNULL)  # noqa: SIM115
+            with output as log:  # the child keeps its own copy of the file
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "app", "serve", *([] if migrate else ["--no-migrate"])],
+                    env={
+                        **os.environ,
+                        "APP_ENV": "test",
+                        "DATABASE_URL": database_url,
+                        "JWT_SECRET": SECRET,
+                        "PORT": str(port),
+                        **(env or {}),
+                    },
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            servers.append(Server(port=port, process=process))
+        for server in servers:
+            _wait_until_alive(server)
+        yield servers
     finally:
-        process.terminate()
+        for server in servers:
+            server.process.terminate()
+        for server in servers:
+            try:
+                server.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+                server.process.wait()
+
+
+def _wait_until_alive(server: Server) -> None:
+    deadline = time.monotonic() + 20
+    while True:
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            if httpx.get(f"http://127.0.0.1:{server.port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server on port {server.port} did not start")
+        time.sleep(0.1)
 
 
 class Subscriber:

@@ -10,7 +10,15 @@ import pytest
 
 from tests.conftest import _truncate as truncate
 from tests.conftest import require_postgres
-from tests.live.servers import free_port, running_server, token
+from tests.live.servers import (
+    CHANGES,
+    authed_subscriber,
+    free_port,
+    next_events,
+    running_server,
+    token,
+)
+from tests.live.world import create_hook, given_a_queue, revision, toggle
 
 QUERY = {"query": "{ queues { totalCount } }"}
 
@@ -102,3 +110,48 @@ async def test_away_at_start_then_lost_then_back(cable: tuple[Cable, str]) -> No
     assert lost.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
     assert "SELECT" not in lost.text, "no SQL text reaches the client"
     assert again.status_code == 200
+
+
+async def test_subscriptions_stay_open_and_catch_up_after_an_outage(
+    cable: tuple[Cable, str], postgres_session_url: str
+) -> None:
+    """Replica A loses the database; B keeps committing; A's subscriber misses nothing."""
+    proxied, url = cable
+    with (
+        running_server(url, RATE_LIMIT_PER_SECOND="0") as a,
+        running_server(postgres_session_url, RATE_LIMIT_PER_SECOND="0") as b,
+    ):
+        base = a.http.removesuffix("/graphql")
+        async with httpx.AsyncClient(timeout=10) as client:
+            await proxied.plug()
+            await wait_until_ready(client, base)
+            world = await given_a_queue(b)
+            start = await revision(b, world)
+            subscriber = await authed_subscriber(a)
+            await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": start})
+            before = await create_hook(b, world, "MISSED")
+            (seen,) = await next_events(subscriber, 1)
+
+            await proxied.unplug()
+            down = await client.get(f"{base}/readyz")
+            during = [await create_hook(b, world, event) for event in ("JOINED", "ANSWERED")]
+            await toggle(b, during[0], True)
+            with pytest.raises(TimeoutError):  # nothing arrives, and nothing closes the socket
+                await subscriber.receive(within=1)
+
+            await proxied.plug()
+            caught_up = await next_events(subscriber, 3, within=20)
+            after = await create_hook(b, world, "BRIDGED")
+            (live,) = await next_events(subscriber, 1)
+            await wait_until_ready(client, base)
+            await subscriber.close()
+
+    assert seen["hookId"] == before
+    assert down.status_code == 503
+    assert [(e["revision"], e["kind"], e["hookId"]) for e in caught_up] == [
+        (start + 2, "CREATED", during[0]),
+        (start + 3, "CREATED", during[1]),
+        (start + 4, "UPDATED", during[0]),
+    ]
+    assert caught_up[2]["hook"]["enabled"] is True
+    assert (live["revision"], live["hookId"]) == (start + 5, after)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from app.core.database import close_database, open_database
@@ -26,6 +27,12 @@ POSTGRES_ADMIN_DSN = os.environ.get(
     "TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property tests explore new examples on every laptop run; CI replays a fixed set,
+# so that a red CI is a change's fault, never the luck of the draw.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if IN_CI:
+    hypothesis_settings.load_profile("ci")
 
 
 def migrate(database_url: str) -> None:

@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     field_suggestions_enabled: bool | None = None
     # Schema introspection (what GraphiQL's docs use); None: on, except in production.
     introspection_enabled: bool | None = None
+    # OpenTelemetry: spans per request and operation, sent to an OTLP/HTTP collector.
+    tracing_enabled: bool = False
+    tracing_otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    tracing_service_name: str = "queue-hooks"
     # Whole responses of identical queueHooks reads, checked against the queue's revision.
     response_cache_size: int = 1024
 

@@ -1,18 +1,22 @@
 """The schema, composed from each domain's query and mutation roots."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
+from opentelemetry.trace import TracerProvider
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -76,6 +80,7 @@ def build_schema(
     introspection: bool = True,
     suggestions: bool = True,
     limits: OperationLimits | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> Schema:
     limits = limits or OperationLimits()
     # The rule classes are made once: the validation cache is keyed by them, and
@@ -87,6 +92,17 @@ def build_schema(
     ]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: ClassifyErrors(
+            mask_internal=mask_internal_errors, hide_suggestions=not suggestions
+        ),
+        lambda: MaxTokensLimiter(max_token_count=limits.tokens),
+        lambda: ParserCache(maxsize=1024),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=1024),
+    ]
+    if tracer_provider is not None:
+        extensions.append(lambda: OpenTelemetryExtension(tracer_provider=tracer_provider))
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -94,15 +110,7 @@ def build_schema(
         types=[Queue, QueueHook, FlowSchema],
         config=StrawberryConfig(auto_camel_case=True),
         execution_context_class=FastLeavesExecutionContext if fast_leaves else None,
-        extensions=[
-            lambda: ClassifyErrors(
-                mask_internal=mask_internal_errors, hide_suggestions=not suggestions
-            ),
-            lambda: MaxTokensLimiter(max_token_count=limits.tokens),
-            lambda: ParserCache(maxsize=1024),
-            lambda: AddValidationRules(rules),
-            lambda: ValidationCache(maxsize=1024),
-        ],
+        extensions=extensions,
     )
 
 

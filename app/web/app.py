@@ -26,6 +26,7 @@ from app.web.graphql_http import GraphQLEndpoint
 from app.web.metrics import Metrics, database_pool_in_use
 from app.web.negotiation import wants_html
 from app.web.startup import Startup
+from app.web.tracing import provider_for
 from app.web.ws import SubscriptionEndpoint
 
 log = logging.getLogger(__name__)
@@ -60,10 +61,12 @@ class HooksApp(Starlette):
 
 
 def create_app(settings: Settings) -> HooksApp:
+    tracer_provider = provider_for(settings)
     schema = build_schema(
         mask_internal_errors=settings.is_production,
         introspection=settings.allows_introspection,
         suggestions=settings.shows_suggestions,
+        tracer_provider=tracer_provider,
         limits=OperationLimits(
             depth=settings.max_query_depth,
             aliases=settings.max_aliases,
@@ -72,6 +75,8 @@ def create_app(settings: Settings) -> HooksApp:
         ),
     )
     endpoint = GraphQLEndpoint(schema, settings)
+    if tracer_provider is not None:
+        endpoint.tracer = tracer_provider.get_tracer("app.web")
     feed = ChangeFeed(buffer_size=settings.subscriber_buffer)
     startup = Startup(settings, feed)
     endpoint.ready = startup.ready
@@ -147,6 +152,9 @@ def create_app(settings: Settings) -> HooksApp:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await startup.stop()
+            if tracer_provider is not None:
+                # Flushes the spans still batched; the exporter's timeout bounds it.
+                await asyncio.to_thread(tracer_provider.shutdown)
 
     app = HooksApp(
         routes=[

@@ -16,6 +16,7 @@ import orjson
 import strawberry
 from graphql import OperationType as CoreOperationType
 from graphql import get_operation_ast
+from opentelemetry.trace import Tracer
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -34,6 +35,7 @@ from app.web.metrics import Metrics
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.rate_limit import RateLimiter, caller_key
 from app.web.response_cache import ResponseCache, plan_for
+from app.web.tracing import finish, request_span
 
 request_log = logging.getLogger("app.requests")
 
@@ -82,10 +84,21 @@ class GraphQLEndpoint:
         # Set once the database is up (app/web/startup.py); unset: answer 503.
         self.ready: asyncio.Event | None = None
         self.metrics: Metrics | None = None
+        self.tracer: Tracer | None = None
 
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
-        response = await self._handle(request)
+        if self.tracer is None:
+            response = await self._handle(request)
+        else:
+            async with request_span(self.tracer, request) as span:
+                response = await self._handle(request)
+                finish(
+                    span,
+                    response.status_code,
+                    response.headers.get("x-request-id"),
+                    getattr(request.state, "operation_name", None),
+                )
         if self.metrics is not None:
             self.metrics.observe_request(
                 response.status_code,

@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     known_tenants: list[str] = []
     # GraphiQL's header editor is prefilled with a token for this tenant (never in production).
     demo_tenant: str = "demo"
-    graphiql_enabled: bool = True
+    # GraphiQL at GET /graphql for browsers; None: on, except in production.
+    graphiql_enabled: bool | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -137,4 +138,10 @@ class Settings(BaseSettings):
     @property
     def prefill_graphiql_token(self) -> bool:
         # With public keys this server cannot sign tokens; GraphiQL users paste one.
-        return not self.is_production and self.graphiql_enabled and not self.uses_public_keys
+        return not self.is_production and self.serves_graphiql and not self.uses_public_keys
+
+    @property
+    def serves_graphiql(self) -> bool:
+        if self.graphiql_enabled is None:
+            return not self.is_production
+        return self.graphiql_enabled

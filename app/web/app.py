@@ -103,7 +103,7 @@ def create_app(settings: Settings) -> HooksApp:
     async def graphql(request: Request) -> Response:
         if (
             request.method == "GET"
-            and settings.graphiql_enabled
+            and settings.serves_graphiql
             and "query" not in request.query_params
             and wants_html(request.headers.get("accept"))
         ):

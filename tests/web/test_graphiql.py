@@ -1,9 +1,11 @@
 """GraphiQL is served by this server, with its assets, and needs no internet."""
 
 import re
+from typing import Any
 
 import httpx
 import jwt
+import pytest
 
 from app.core.settings import Settings
 from app.web.app import create_app
@@ -35,7 +37,9 @@ async def test_graphiql_loads_only_local_assets(http: httpx.AsyncClient) -> None
 
 
 async def test_production_graphiql_has_no_token(database_url: str) -> None:
-    settings = Settings(app_env="production", database_url=database_url, jwt_secret=SECRET)
+    settings = Settings(
+        app_env="production", database_url=database_url, jwt_secret=SECRET, graphiql_enabled=True
+    )
     app = create_app(settings)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://t"
@@ -46,8 +50,15 @@ async def test_production_graphiql_has_no_token(database_url: str) -> None:
     assert "Bearer" not in page.text
 
 
-async def test_graphiql_can_be_switched_off(database_url: str) -> None:
-    settings = Settings(app_env="test", database_url=database_url, graphiql_enabled=False)
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"app_env": "test", "graphiql_enabled": False},
+        {"app_env": "production", "jwt_secret": SECRET},  # off unless enabled
+    ],
+)
+async def test_graphiql_can_be_switched_off(database_url: str, overrides: dict[str, Any]) -> None:
+    settings = Settings(database_url=database_url, **overrides)
     app = create_app(settings)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://t"

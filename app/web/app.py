@@ -89,6 +89,11 @@ def create_app(settings: Settings) -> HooksApp:
         "websockets_open", "Open WebSocket connections.", lambda: subscriptions.open_connections
     )
     metrics.gauge(
+        "subscriptions_active",
+        "Operations running over WebSockets (shared or not).",
+        lambda: subscriptions.active_operations,
+    )
+    metrics.gauge(
         "shared_subscriptions",
         "Live shared subscriptions.",
         lambda: subscriptions.shared.group_count,

@@ -100,10 +100,12 @@ class GraphQLEndpoint:
                     getattr(request.state, "operation_name", None),
                 )
         if self.metrics is not None:
+            authenticated = getattr(request.state, "principal", None) is not None
             self.metrics.observe_request(
                 response.status_code,
                 response.headers.get("x-response-cache"),
                 time.perf_counter() - started,
+                getattr(request.state, "operation_name", None) if authenticated else None,
             )
         if self.settings.request_log:
             principal = getattr(request.state, "principal", None)

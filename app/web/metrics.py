@@ -8,21 +8,25 @@ from starlette.responses import Response
 from tortoise import connections
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+# Operation names are the client's to choose: past this many distinct ones, the
+# rest are counted as "other", so that no client can grow the series without end.
+MAX_OPERATION_NAMES = 200
 
 
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self._operation_names: set[str] = set()
         self.requests = Counter(
             "graphql_requests",
-            "GraphQL HTTP requests by outcome and response-cache use.",
-            ["outcome", "cache"],
+            "GraphQL HTTP requests by operation name, outcome and response-cache use.",
+            ["operation", "outcome", "cache"],
             registry=self.registry,
         )
         self.latency = Histogram(
             "graphql_request_seconds",
             "GraphQL HTTP request duration.",
-            ["outcome"],
+            ["operation", "outcome"],
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
             registry=self.registry,
         )
@@ -36,7 +40,11 @@ class Metrics:
     def gauge(self, name: str, description: str, read: Callable[[], float]) -> None:
         Gauge(name, description, registry=self.registry).set_function(read)
 
-    def observe_request(self, status: int, cache: str | None, seconds: float) -> None:
+    def observe_request(
+        self, status: int, cache: str | None, seconds: float, operation: str | None
+    ) -> None:
+        """`operation`: the operation's name, or None when it has none or the caller
+        was not authenticated (unknown callers do not get to name series)."""
         outcome = (
             "ok"
             if status < 400
@@ -46,8 +54,19 @@ class Metrics:
             if status < 500
             else "server_error"
         )
-        self.requests.labels(outcome=outcome, cache=cache or "none").inc()
-        self.latency.labels(outcome=outcome).observe(seconds)
+        label = self._operation_label(operation)
+        self.requests.labels(operation=label, outcome=outcome, cache=cache or "none").inc()
+        self.latency.labels(operation=label, outcome=outcome).observe(seconds)
+
+    def _operation_label(self, operation: str | None) -> str:
+        if operation is None:
+            return ""
+        if operation in self._operation_names:
+            return operation
+        if len(self._operation_names) < MAX_OPERATION_NAMES:
+            self._operation_names.add(operation)
+            return operation
+        return "other"
 
     async def endpoint(self, _: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE)

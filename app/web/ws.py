@@ -128,6 +128,13 @@ class SubscriptionEndpoint:
         self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
         self.open_connections = 0
 
+    @property
+    def active_operations(self) -> int:
+        """Subscriptions (and queries over the socket) running now, over all sockets.
+
+        Computed when scraped: a sum over open sockets, not a counter on the hot path."""
+        return sum(len(connection.operations) for connection in self.connections)
+
     async def __call__(self, websocket: WebSocket) -> None:
         if not self._origin_allowed(websocket):
             await websocket.close(code=1008)  # before accepting: the client sees HTTP 403

@@ -187,11 +187,14 @@ async def test_identical_subscribers_share_one_execution(server: Server) -> None
     received = await asyncio.gather(*(next_events(s, 1) for s in subscribers))
     async with httpx.AsyncClient() as client:
         health = (await client.get(server.http.replace("/graphql", "/healthz"))).json()
+        metrics = (await client.get(server.http.replace("/graphql", "/metrics"))).text
 
     assert all(events[0]["hookId"] == hook for events in received)
     assert health["sharedSubscriptions"] == 1
     assert health["feedWatchers"] == 1
     assert health["websockets"] == 6
+    assert "subscriptions_active 5.0" in metrics  # the refused one is not running
+    assert "subscription_members 5.0" in metrics
     for subscriber in [*subscribers, other_tenant]:
         await subscriber.close()
 

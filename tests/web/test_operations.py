@@ -148,14 +148,20 @@ async def test_each_request_is_logged_with_its_id_tenant_and_operation(
     assert record.__dict__["duration_ms"] > 0
 
 
-async def test_metrics_count_requests_by_outcome(http: httpx.AsyncClient) -> None:
+async def test_metrics_count_requests_by_operation_and_outcome(http: httpx.AsyncClient) -> None:
+    named = {"query": "query Count { queues { totalCount } }", "operationName": "Count"}
+    await http.post("/graphql", json=named, headers=bearer())
+    await http.post("/graphql", json=named, headers=bearer())
     await http.post("/graphql", json={"query": "{ queues { totalCount } }"}, headers=bearer())
     await http.post("/graphql", json={"query": "{ queues { "}, headers=bearer())
+    await http.post("/graphql", json={**named, "operationName": "Stranger"})  # no token
 
     metrics = (await http.get("/metrics")).text
 
-    assert 'graphql_requests_total{cache="none",outcome="ok"} 1.0' in metrics
-    assert 'graphql_requests_total{cache="none",outcome="client_error"} 1.0' in metrics
-    assert "graphql_request_seconds_bucket" in metrics
+    assert 'graphql_requests_total{cache="none",operation="Count",outcome="ok"} 2.0' in metrics
+    assert 'graphql_requests_total{cache="none",operation="",outcome="ok"} 1.0' in metrics
+    assert 'graphql_requests_total{cache="none",operation="",outcome="client_error"} 2.0' in metrics
+    assert "Stranger" not in metrics
+    assert 'graphql_request_seconds_bucket{le="0.1",operation="Count",outcome="ok"}' in metrics
     assert "websockets_open 0.0" in metrics
     assert "database_pool_in_use" in metrics

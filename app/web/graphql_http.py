@@ -113,6 +113,8 @@ class GraphQLEndpoint:
                 "graphql request",
                 extra={
                     "request_id": response.headers.get("x-request-id"),
+                    # The client's address (behind a trusted proxy: from X-Forwarded-For).
+                    "client": request.client.host if request.client else None,
                     "tenant": principal.tenant if principal else None,
                     "user": principal.user if principal else None,
                     "operation": getattr(request.state, "operation_name", None),

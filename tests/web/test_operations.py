@@ -144,6 +144,7 @@ async def test_each_request_is_logged_with_its_id_tenant_and_operation(
     assert record.__dict__["request_id"] == response.headers["x-request-id"]
     assert record.__dict__["tenant"] == "acme"
     assert record.__dict__["operation"] == "Count"
+    assert record.__dict__["client"] == "127.0.0.1"
     assert record.__dict__["status"] == 200
     assert record.__dict__["duration_ms"] > 0
 

@@ -155,3 +155,59 @@ async def test_subscriptions_stay_open_and_catch_up_after_an_outage(
     ]
     assert caught_up[2]["hook"]["enabled"] is True
     assert (live["revision"], live["hookId"]) == (start + 5, after)
+
+
+DELETE = """mutation($ids: [ID!]!) { deleteQueueHooks(ids: $ids) {
+  __typename ... on DeleteQueueHooksSuccess { deletedIds } } }"""
+
+
+async def test_a_cut_during_bulk_removals_leaves_each_whole_or_untouched(
+    cable: tuple[Cable, str], postgres_session_url: str
+) -> None:
+    """Twenty bulk removals in flight on A when its database connection is cut."""
+    proxied, url = cable
+    with (
+        running_server(url, RATE_LIMIT_PER_SECOND="0") as a,
+        running_server(postgres_session_url, RATE_LIMIT_PER_SECOND="0") as b,
+    ):
+        base = a.http.removesuffix("/graphql")
+        async with httpx.AsyncClient(timeout=20) as client:
+            await proxied.plug()
+            await wait_until_ready(client, base)
+            world = await given_a_queue(b)
+            hooks = [await create_hook(b, world, "MISSED") for _ in range(60)]
+            groups = [hooks[i : i + 3] for i in range(0, 60, 3)]
+            headers = {"Authorization": f"Bearer {token()}"}
+
+            async def remove(group: list[str]) -> httpx.Response:
+                body = {"query": DELETE, "variables": {"ids": group}}
+                return await client.post(a.http, json=body, headers=headers)
+
+            in_flight = [asyncio.create_task(remove(group)) for group in groups]
+            await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+            await proxied.unplug()
+            responses = await asyncio.gather(*in_flight)
+            await proxied.plug()
+            await wait_until_ready(client, base)
+            listed = await b.graphql(
+                "query($q: ID!) { queue(id: $q) { revision hooks(first: 100) { totalCount nodes { id } } } }",
+                {"q": world.queue_id},
+            )
+
+    remaining = {node["id"] for node in listed["queue"]["hooks"]["nodes"]}
+    outcomes = []
+    for group, response in zip(groups, responses, strict=True):
+        left = remaining & set(group)
+        assert left in (set(), set(group)), f"half of {group} removed: {left} left"
+        if response.status_code == 200 and "errors" not in response.json():
+            assert response.json()["data"]["deleteQueueHooks"]["deletedIds"] == group
+            assert not left, "a removal reported done is done"
+            outcomes.append("removed")
+        else:
+            assert response.status_code == 503, response.text
+            outcomes.append("unavailable")
+    assert "unavailable" in outcomes, "the cut happened while removals were in flight"
+    # The trigger-kept count and the queue's revision agree with what is there.
+    assert listed["queue"]["hooks"]["totalCount"] == len(remaining)
+    removed = 60 - len(remaining)
+    assert listed["queue"]["revision"] == 60 + removed  # one change per created/removed hook

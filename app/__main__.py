@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -119,33 +120,29 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
             algorithm=settings.jwt_algorithm,
         )
         print(f"  Bearer token for tenant '{settings.demo_tenant}' (12 h):\n  {token}\n")
+    listening: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "access_log": settings.access_log,
+        "ws": settings.ws_implementation,
+        "proxy_headers": bool(settings.forwarded_allow_ips),
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
     if settings.workers > 1:
         # Each worker process builds its app from the same environment.
         os.environ["MIGRATE_ON_START"] = "true" if migrate_first else "false"
         uvicorn.run(
             "app.web.main:app_from_environment",
             factory=True,
-            host=settings.host,
-            port=settings.port,
             workers=settings.workers,
-            access_log=settings.access_log,
-            ws=settings.ws_implementation,
-            proxy_headers=bool(settings.forwarded_allow_ips),
-            forwarded_allow_ips=settings.forwarded_allow_ips,
+            **listening,
         )
     else:
         from app.web.server import GracefulServer
 
         app = create_app(settings)
         config = uvicorn.Config(
-            app,
-            host=settings.host,
-            port=settings.port,
-            access_log=settings.access_log,
-            ws=settings.ws_implementation,
-            proxy_headers=bool(settings.forwarded_allow_ips),
-            forwarded_allow_ips=settings.forwarded_allow_ips,
-            timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+            app, timeout_graceful_shutdown=settings.shutdown_timeout_seconds, **listening
         )
         GracefulServer(config, app).run()
     return 0

@@ -1,4 +1,6 @@
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -9,3 +11,11 @@ from tests.live.servers import Server, running_server
 def server(database_url: str) -> Iterator[Server]:
     with running_server(database_url) as started:
         yield started
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A migrated SQLite file of its own, for tests the database kind does not matter to."""
+    database = tmp_path / "hooks.sqlite3"
+    shutil.copy(sqlite_template, database)
+    return f"sqlite://{database}"

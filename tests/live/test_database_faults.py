@@ -4,6 +4,7 @@ TCP path to PostgreSQL that the test cuts and restores."""
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -12,6 +13,7 @@ from tests.conftest import _truncate as truncate
 from tests.conftest import require_postgres
 from tests.live.servers import (
     CHANGES,
+    Server,
     authed_subscriber,
     free_port,
     next_events,
@@ -112,39 +114,58 @@ async def test_away_at_start_then_lost_then_back(cable: tuple[Cable, str]) -> No
     assert again.status_code == 200
 
 
-async def test_subscriptions_stay_open_and_catch_up_after_an_outage(
-    cable: tuple[Cable, str], postgres_session_url: str
-) -> None:
-    """Replica A loses the database; B keeps committing; A's subscriber misses nothing."""
+@dataclass
+class Replicas:
+    """A reaches PostgreSQL through the cable, B directly; both are ready."""
+
+    a: Server
+    b: Server
+    client: httpx.AsyncClient
+
+    @property
+    def a_base(self) -> str:
+        return self.a.http.removesuffix("/graphql")
+
+
+@pytest.fixture
+async def replicas(cable: tuple[Cable, str], postgres_session_url: str) -> AsyncIterator[Replicas]:
     proxied, url = cable
     with (
         running_server(url, RATE_LIMIT_PER_SECOND="0") as a,
         running_server(postgres_session_url, RATE_LIMIT_PER_SECOND="0") as b,
     ):
-        base = a.http.removesuffix("/graphql")
-        async with httpx.AsyncClient(timeout=10) as client:
-            await proxied.plug()
-            await wait_until_ready(client, base)
-            world = await given_a_queue(b)
-            start = await revision(b, world)
-            subscriber = await authed_subscriber(a)
-            await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": start})
-            before = await create_hook(b, world, "MISSED")
-            (seen,) = await next_events(subscriber, 1)
+        async with httpx.AsyncClient(timeout=20) as client:
+            await proxied.plug()  # after A started: its first try ran with the loop blocked
+            await wait_until_ready(client, a.http.removesuffix("/graphql"))
+            yield Replicas(a, b, client)
 
-            await proxied.unplug()
-            down = await client.get(f"{base}/readyz")
-            during = [await create_hook(b, world, event) for event in ("JOINED", "ANSWERED")]
-            await toggle(b, during[0], True)
-            with pytest.raises(TimeoutError):  # nothing arrives, and nothing closes the socket
-                await subscriber.receive(within=1)
 
-            await proxied.plug()
-            caught_up = await next_events(subscriber, 3, within=20)
-            after = await create_hook(b, world, "BRIDGED")
-            (live,) = await next_events(subscriber, 1)
-            await wait_until_ready(client, base)
-            await subscriber.close()
+async def test_subscriptions_stay_open_and_catch_up_after_an_outage(
+    cable: tuple[Cable, str], replicas: Replicas
+) -> None:
+    """Replica A loses the database; B keeps committing; A's subscriber misses nothing."""
+    proxied, _ = cable
+    a, b, client, base = replicas.a, replicas.b, replicas.client, replicas.a_base
+    world = await given_a_queue(b)
+    start = await revision(b, world)
+    subscriber = await authed_subscriber(a)
+    await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": start})
+    before = await create_hook(b, world, "MISSED")
+    (seen,) = await next_events(subscriber, 1)
+
+    await proxied.unplug()
+    down = await client.get(f"{base}/readyz")
+    during = [await create_hook(b, world, event) for event in ("JOINED", "ANSWERED")]
+    await toggle(b, during[0], True)
+    with pytest.raises(TimeoutError):  # nothing arrives, and nothing closes the socket
+        await subscriber.receive(within=1)
+
+    await proxied.plug()
+    caught_up = await next_events(subscriber, 3, within=20)
+    after = await create_hook(b, world, "BRIDGED")
+    (live,) = await next_events(subscriber, 1)
+    await wait_until_ready(client, base)
+    await subscriber.close()
 
     assert seen["hookId"] == before
     assert down.status_code == 503
@@ -162,37 +183,30 @@ DELETE = """mutation($ids: [ID!]!) { deleteQueueHooks(ids: $ids) {
 
 
 async def test_a_cut_during_bulk_removals_leaves_each_whole_or_untouched(
-    cable: tuple[Cable, str], postgres_session_url: str
+    cable: tuple[Cable, str], replicas: Replicas
 ) -> None:
     """Twenty bulk removals in flight on A when its database connection is cut."""
-    proxied, url = cable
-    with (
-        running_server(url, RATE_LIMIT_PER_SECOND="0") as a,
-        running_server(postgres_session_url, RATE_LIMIT_PER_SECOND="0") as b,
-    ):
-        base = a.http.removesuffix("/graphql")
-        async with httpx.AsyncClient(timeout=20) as client:
-            await proxied.plug()
-            await wait_until_ready(client, base)
-            world = await given_a_queue(b)
-            hooks = [await create_hook(b, world, "MISSED") for _ in range(60)]
-            groups = [hooks[i : i + 3] for i in range(0, 60, 3)]
-            headers = {"Authorization": f"Bearer {token()}"}
+    proxied, _ = cable
+    a, b, client, base = replicas.a, replicas.b, replicas.client, replicas.a_base
+    world = await given_a_queue(b)
+    hooks = [await create_hook(b, world, "MISSED") for _ in range(60)]
+    groups = [hooks[i : i + 3] for i in range(0, 60, 3)]
+    headers = {"Authorization": f"Bearer {token()}"}
 
-            async def remove(group: list[str]) -> httpx.Response:
-                body = {"query": DELETE, "variables": {"ids": group}}
-                return await client.post(a.http, json=body, headers=headers)
+    async def remove(group: list[str]) -> httpx.Response:
+        body = {"query": DELETE, "variables": {"ids": group}}
+        return await client.post(a.http, json=body, headers=headers)
 
-            in_flight = [asyncio.create_task(remove(group)) for group in groups]
-            await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-            await proxied.unplug()
-            responses = await asyncio.gather(*in_flight)
-            await proxied.plug()
-            await wait_until_ready(client, base)
-            listed = await b.graphql(
-                "query($q: ID!) { queue(id: $q) { revision hooks(first: 100) { totalCount nodes { id } } } }",
-                {"q": world.queue_id},
-            )
+    in_flight = [asyncio.create_task(remove(group)) for group in groups]
+    await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+    await proxied.unplug()
+    responses = await asyncio.gather(*in_flight)
+    await proxied.plug()
+    await wait_until_ready(client, base)
+    listed = await b.graphql(
+        "query($q: ID!) { queue(id: $q) { revision hooks(first: 100) { totalCount nodes { id } } } }",
+        {"q": world.queue_id},
+    )
 
     remaining = {node["id"] for node in listed["queue"]["hooks"]["nodes"]}
     outcomes = []

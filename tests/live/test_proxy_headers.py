@@ -1,7 +1,6 @@
 """Behind a balancer, per-IP limits see the client, if (and only if) the proxy is trusted."""
 
 import json
-import shutil
 from pathlib import Path
 
 import httpx
@@ -14,17 +13,15 @@ QUERY = {"query": "{ queues { totalCount } }"}
 
 @pytest.mark.parametrize(("trusted", "second"), [('["127.0.0.1"]', 401), ("[]", 429)])
 def test_forwarded_for_is_believed_only_from_trusted_proxies(
-    tmp_path: Path, sqlite_template: Path, trusted: str, second: int
+    sqlite_url: str, tmp_path: Path, trusted: str, second: int
 ) -> None:
-    database = tmp_path / "hooks.sqlite3"
-    shutil.copy(sqlite_template, database)
     env = {
         "FORWARDED_ALLOW_IPS": trusted,
         "RATE_LIMIT_PER_SECOND": "0.01",
         "RATE_LIMIT_BURST": "1",
         "LOG_FORMAT": "json",
     }
-    with running_servers(f"sqlite://{database}", 1, logs=tmp_path, env=env) as (server,):
+    with running_servers(sqlite_url, 1, logs=tmp_path, env=env) as (server,):
         # No token: limited per IP. Two clients behind one proxy (this test is the proxy).
         first = httpx.post(server.http, json=QUERY, headers={"X-Forwarded-For": "203.0.113.1"})
         other = httpx.post(server.http, json=QUERY, headers={"X-Forwarded-For": "203.0.113.2"})

@@ -4,11 +4,9 @@ The collector is a small HTTP server in this test that decodes what arrives with
 the OTLP protobuf definitions; the spans are flushed when the server stops.
 """
 
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -69,13 +67,11 @@ def attributes(span: Any) -> dict[str, Any]:
 
 
 def test_a_request_is_traced_under_the_callers_trace(
-    collector: tuple[Collector, str], tmp_path: Path, sqlite_template: Path
+    collector: tuple[Collector, str], sqlite_url: str
 ) -> None:
     received, endpoint = collector
-    database = tmp_path / "hooks.sqlite3"
-    shutil.copy(sqlite_template, database)
     with running_server(
-        f"sqlite://{database}",
+        sqlite_url,
         TRACING_ENABLED="true",
         TRACING_OTLP_ENDPOINT=endpoint,
         TRACING_SERVICE_NAME="hooks-under-test",
@@ -106,12 +102,10 @@ def test_a_request_is_traced_under_the_callers_trace(
 
 
 def test_nothing_is_sent_unless_tracing_is_enabled(
-    collector: tuple[Collector, str], tmp_path: Path, sqlite_template: Path
+    collector: tuple[Collector, str], sqlite_url: str
 ) -> None:
     received, endpoint = collector
-    database = tmp_path / "hooks.sqlite3"
-    shutil.copy(sqlite_template, database)
-    with running_server(f"sqlite://{database}", TRACING_OTLP_ENDPOINT=endpoint) as server:
+    with running_server(sqlite_url, TRACING_OTLP_ENDPOINT=endpoint) as server:
         response = httpx.post(
             server.http,
             json={"query": "{ queues { totalCount } }"},

@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The reference graphql-ws client (npm) the WebSocket tests drive, when npm exists.
+CLIENT := tests/clients/graphql-ws
+CLIENT_INSTALLED := $(CLIENT)/node_modules/.installed
 
 .PHONY: install run test lint schema bench bench-delivery clean
 
@@ -13,7 +16,12 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-install: $(INSTALLED)
+$(CLIENT_INSTALLED): $(CLIENT)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix $(CLIENT) --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the reference graphql-ws client tests will skip (in CI they fail)"; fi
+
+install: $(INSTALLED) $(CLIENT_INSTALLED)
 
 ## Migrate the SQLite file, seed the demo tenant, serve http://127.0.0.1:8000/graphql
 run: install
@@ -47,4 +55,4 @@ bench-delivery: install
 	$(BIN)/python -m bench.delivery --changes 200 --rate 100
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis $(CLIENT)/node_modules

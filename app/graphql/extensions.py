@@ -44,36 +44,41 @@ class ClassifyErrors(SchemaExtension):
             if self.hide_suggestions and "Did you mean" in error.message:
                 return _reworded(error, SUGGESTION.sub("", error.message))
             return error
-        extensions: dict[str, Any]
+        extensions = expected_error_extensions(original)
         message = error.message
-        match original:
-            case PermissionDenied():
-                extensions = {"code": "FORBIDDEN", "permission": original.permission}
-            case NotAuthenticated():
-                extensions = {"code": "UNAUTHENTICATED"}
-            case InvalidInput():
-                extensions = {"code": "BAD_USER_INPUT", "field": original.field}
-            case DomainError():
-                extensions = {"code": original.code.name}
-            case _ if _is_database_unavailable(original):
-                request_id = getattr(self.execution_context.context, "request_id", None)
-                log.warning(
-                    "database unavailable in %s (request %s): %s", error.path, request_id, original
-                )
-                extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id}
-                message = "the database is not available; retry shortly"
-            case _:
-                request_id = getattr(self.execution_context.context, "request_id", None)
-                log.error(
-                    "unexpected error in %s (request %s)",
-                    error.path,
-                    request_id,
-                    exc_info=original,
-                )
-                extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
-                if self.mask_internal:
-                    message = INTERNAL_MESSAGE
+        if extensions is None and _is_database_unavailable(original):
+            request_id = getattr(self.execution_context.context, "request_id", None)
+            log.warning(
+                "database unavailable in %s (request %s): %s", error.path, request_id, original
+            )
+            extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id}
+            message = "the database is not available; retry shortly"
+        elif extensions is None:  # a bug
+            request_id = getattr(self.execution_context.context, "request_id", None)
+            log.error(
+                "unexpected error in %s (request %s)", error.path, request_id, exc_info=original
+            )
+            extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+            if self.mask_internal:
+                message = INTERNAL_MESSAGE
         return _reworded(error, message, extensions)
+
+
+def expected_error_extensions(error: BaseException) -> dict[str, Any] | None:
+    """`extensions` for an expected outcome raised as an error; None for anything else.
+
+    Shared by every path that reports errors (HTTP, and the WebSocket paths that do not
+    go through execution), so one error reads the same wherever it is raised."""
+    match error:
+        case PermissionDenied():
+            return {"code": "FORBIDDEN", "permission": error.permission}
+        case NotAuthenticated():
+            return {"code": "UNAUTHENTICATED"}
+        case InvalidInput():
+            return {"code": "BAD_USER_INPUT", "field": error.field}
+        case DomainError():
+            return {"code": error.code.name}
+    return None
 
 
 def _reworded(

@@ -25,7 +25,7 @@ from app.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from app.core.identity import Principal
 from app.core.settings import Settings
 from app.graphql.context import Context
-from app.graphql.extensions import INTERNAL_MESSAGE
+from app.graphql.extensions import INTERNAL_MESSAGE, expected_error_extensions
 from app.graphql.ids import pk_of
 from app.services.change_feed import ChangeFeed
 from app.services.live_queries import require_watchable
@@ -388,10 +388,5 @@ class SubscriptionEndpoint:
 
 
 def _error(error: Exception) -> dict[str, Any]:
-    if isinstance(error, PermissionDenied):
-        extensions = {"code": "FORBIDDEN", "permission": error.permission}
-    elif isinstance(error, DomainError):
-        extensions = {"code": error.code.name}
-    else:
-        extensions = {"code": "INTERNAL_SERVER_ERROR"}
+    extensions = expected_error_extensions(error) or {"code": "INTERNAL_SERVER_ERROR"}
     return dict(GraphQLError(str(error), extensions=extensions).formatted)

@@ -103,7 +103,7 @@ async def test_an_enabled_batch_answers_each_operation_in_order(database_url: st
 
 async def test_each_operation_of_a_batch_counts_against_the_rate_limit(database_url: str) -> None:
     settings = settings_for(
-        database_url, max_batch_size=3, rate_limit_per_second=0.5, rate_limit_burst=4
+        database_url, max_batch_size=3, rate_limit_per_second=0.01, rate_limit_burst=4
     )
     async with serving(settings) as client:
         three = await client.post("/graphql", json=[COUNT] * 3, headers=bearer())

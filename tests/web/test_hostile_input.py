@@ -105,9 +105,10 @@ async def test_each_operation_of_a_batch_counts_against_the_rate_limit(database_
     settings = settings_for(
         database_url, max_batch_size=3, rate_limit_per_second=0.01, rate_limit_burst=4
     )
+    caller = bearer()  # one token: limits are per token, and tokens differ by issue time
     async with serving(settings) as client:
-        three = await client.post("/graphql", json=[COUNT] * 3, headers=bearer())
-        one = await client.post("/graphql", json=COUNT, headers=bearer())
-        refused = await client.post("/graphql", json=[COUNT] * 2, headers=bearer())
+        three = await client.post("/graphql", json=[COUNT] * 3, headers=caller)
+        one = await client.post("/graphql", json=COUNT, headers=caller)
+        refused = await client.post("/graphql", json=[COUNT] * 2, headers=caller)
 
     assert [three.status_code, one.status_code, refused.status_code] == [200, 200, 429]

@@ -189,7 +189,7 @@ class SubscriptionEndpoint:
         websocket = connection.websocket
         try:
             first = await asyncio.wait_for(
-                websocket.receive_text(), self.settings.ws_init_timeout_seconds
+                _receive_text(websocket), self.settings.ws_init_timeout_seconds
             )
         except TimeoutError as error:
             raise Close(4408, "Connection initialisation timeout") from error
@@ -197,7 +197,7 @@ class SubscriptionEndpoint:
         # One task reads (this one) and one writes; a Close raised by the writer
         # closes the socket, which ends this loop with a disconnect.
         while True:
-            await self._handle(connection, await websocket.receive_text())
+            await self._handle(connection, await _receive_text(websocket))
 
     async def _handle(self, connection: Connection, raw: str) -> None:
         try:
@@ -385,6 +385,17 @@ class SubscriptionEndpoint:
             payload = [{"message": message, "extensions": extensions}]
             connection.send({"id": op_id, "type": "error", "payload": payload})
             connection.operations.pop(op_id, None)
+
+
+async def _receive_text(websocket: WebSocket) -> str:
+    """The next text frame; a binary frame is not a protocol message (4400)."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+    text = message.get("text")
+    if not isinstance(text, str):
+        raise Close(4400, "Invalid message: binary frames are not part of the protocol")
+    return text
 
 
 def _error(error: Exception) -> dict[str, Any]:

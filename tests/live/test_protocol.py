@@ -81,6 +81,14 @@ async def test_garbage_closes_with_4400(server: Server) -> None:
     assert await close_code(subscriber) == 4400
 
 
+async def test_a_binary_frame_closes_with_4400(server: Server) -> None:
+    subscriber = await authed_subscriber(server)
+
+    await subscriber.connection.send(b"\x00binary")
+
+    assert await close_code(subscriber) == 4400  # it used to drop without a close frame
+
+
 async def test_no_init_within_the_timeout_closes_with_4408(database_url: str) -> None:
     import websockets
     from websockets.typing import Subprotocol

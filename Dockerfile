@@ -6,6 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 APP_ENV=production HOST=0.0.0.0
 WORKDIR /srv
 
 COPY requirements.lock pyproject.toml ./
+# The server's pinned dependencies only (requirements-dev.lock is for tests and tools).
 RUN pip install --no-cache-dir -r requirements.lock
 COPY app ./app
 COPY migrations ./migrations

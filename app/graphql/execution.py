@@ -122,12 +122,18 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
     def _field_plan(self, field: GraphQLField, field_details_list: Any) -> _PlannedObject | None:
-        plans: dict[int, Any] = self.__dict__.setdefault("_field_plans", {})
-        key = id(field_details_list)
+        return self._memoised(  # type: ignore[no-any-return]
+            "_field_plans", field_details_list, self._plan_object, field
+        )
+
+    def _memoised(self, cache: str, selection: Any, make: Any, first: Any) -> Any:
+        """`make(first, selection)`, once per selection of this (cached) document."""
+        plans: dict[int, Any] = self.__dict__.setdefault(cache, {})
+        key = id(selection)
         if key not in plans:
             # Keep the selection alive with its plan: ids are reused after collection.
-            plans[key] = (field_details_list, self._plan_object(field, field_details_list))
-        return plans[key][1]  # type: ignore[no-any-return]
+            plans[key] = (selection, make(first, selection))
+        return plans[key][1]
 
     @property
     def _middleware(self) -> bool:
@@ -153,12 +159,9 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
     def _plan_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan | None:
-        plans: dict[int, Any] = self.__dict__.setdefault("_fast_plans", {})
-        key = id(grouped_field_set)
-        if key not in plans:
-            # Keep the selection alive with its plan: ids are reused after collection.
-            plans[key] = (grouped_field_set, self._make_plan(parent_type, grouped_field_set))
-        return plans[key][1]  # type: ignore[no-any-return]
+        return self._memoised(  # type: ignore[no-any-return]
+            "_fast_plans", grouped_field_set, self._make_plan, parent_type
+        )
 
     def _make_plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan | None:
         if self._middleware:

@@ -3,7 +3,14 @@ a document (operation type, cache and sharing plans) before Strawberry runs it."
 
 from functools import lru_cache
 
-from graphql import DocumentNode, GraphQLError, parse
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationType,
+    get_operation_ast,
+    parse,
+)
 
 
 @lru_cache(maxsize=1024)
@@ -13,3 +20,20 @@ def parsed(query: str) -> DocumentNode | None:
         return parse(query)
     except GraphQLError:
         return None
+
+
+def single_root_field(
+    document: DocumentNode, operation_name: str | None, kind: OperationType, name: str
+) -> FieldNode | None:
+    """The operation's root field if it is its only one, a `kind` operation's field
+    `name` without directives; None otherwise (the document runs the ordinary way)."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation is not kind:
+        return None
+    roots = operation.selection_set.selections
+    if len(roots) != 1 or not isinstance(roots[0], FieldNode):
+        return None
+    root = roots[0]
+    if root.name.value != name or root.directives:
+        return None
+    return root

@@ -6,16 +6,14 @@ from typing import Any
 
 import strawberry
 from graphql import (
-    FieldNode,
     IntValueNode,
     OperationType,
     StringValueNode,
     VariableNode,
-    get_operation_ast,
     validate,
 )
 
-from app.web.documents import parsed
+from app.web.documents import parsed, single_root_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +51,10 @@ def _plan(schema: strawberry.Schema, query: str, operation_name: str | None) -> 
         return None
     if validate(schema._schema, document):
         return None
-    operation = get_operation_ast(document, operation_name)
-    if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
-        return None
-    roots = operation.selection_set.selections
-    if len(roots) != 1 or not isinstance(roots[0], FieldNode):
-        return None
-    root = roots[0]
-    if root.name.value != "queueHooksChanged" or root.directives:
+    root = single_root_field(
+        document, operation_name, OperationType.SUBSCRIPTION, "queueHooksChanged"
+    )
+    if root is None:
         return None
     plan: dict[str, Any] = {
         "queue_variable": None,

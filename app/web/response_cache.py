@@ -24,11 +24,10 @@ from graphql import (
     SelectionSetNode,
     StringValueNode,
     VariableNode,
-    get_operation_ast,
 )
 
 from app.core.identity import Principal
-from app.web.documents import parsed
+from app.web.documents import parsed, single_root_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +50,8 @@ def plan_for(query: str, operation_name: str | None) -> CachePlan | None:
     document = parsed(query)
     if document is None:
         return None
-    operation = get_operation_ast(document, operation_name)
-    if operation is None or operation.operation is not OperationType.QUERY:
-        return None
-    roots = operation.selection_set.selections
-    if len(roots) != 1 or not isinstance(roots[0], FieldNode):
-        return None
-    root = roots[0]
-    if root.name.value != "queueHooks" or root.directives or not _safe(root.selection_set):
+    root = single_root_field(document, operation_name, OperationType.QUERY, "queueHooks")
+    if root is None or not _safe(root.selection_set):
         return None
     for argument in root.arguments or ():
         if argument.name.value == "queueId":

@@ -2,7 +2,9 @@
 a document (operation type, cache and sharing plans) before Strawberry runs it."""
 
 from functools import lru_cache
+from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -11,6 +13,8 @@ from graphql import (
     get_operation_ast,
     parse,
 )
+
+from app.core.identity import Principal
 
 
 @lru_cache(maxsize=1024)
@@ -37,3 +41,17 @@ def single_root_field(
     if root.name.value != name or root.directives:
         return None
     return root
+
+
+def request_key(
+    principal: Principal, query: str, operation_name: str | None, variables: dict[str, Any] | None
+) -> tuple[Any, ...]:
+    """Requests with equal keys get equal answers: the same operation and variables
+    from callers of the same tenant with the same permissions."""
+    return (
+        principal.tenant,
+        principal.permissions,
+        query,
+        operation_name,
+        orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),
+    )

@@ -28,6 +28,7 @@ from app.models import ChangeKind
 from app.repositories import changes as change_repo
 from app.services.change_feed import OVERFLOW, Change, ChangeFeed, ResyncRequired
 from app.services.live_queries import ReplayUnavailable, replay
+from app.web.documents import request_key
 
 log = logging.getLogger(__name__)
 
@@ -207,13 +208,7 @@ class SharedSubscriptions:
     def key(
         principal: Principal, query: str, operation_name: str | None, variables: dict[str, Any]
     ) -> GroupKey:
-        return (
-            principal.tenant,
-            principal.permissions,
-            query,
-            operation_name,
-            orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),
-        )
+        return request_key(principal, query, operation_name, variables)
 
     async def group(
         self,

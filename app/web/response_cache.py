@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import orjson
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
@@ -27,7 +26,7 @@ from graphql import (
 )
 
 from app.core.identity import Principal
-from app.web.documents import parsed, single_root_field
+from app.web.documents import parsed, request_key, single_root_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +93,7 @@ class ResponseCache:
         media_type: str,
         revision: int,
     ) -> tuple[Any, ...]:
-        return (
-            principal.tenant,
-            principal.permissions,
-            query,
-            operation_name,
-            orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),
-            media_type,
-            revision,
-        )
+        return (*request_key(principal, query, operation_name, variables), media_type, revision)
 
     def get(self, key: tuple[Any, ...]) -> bytes | None:
         found = self._entries.get(key)

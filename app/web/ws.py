@@ -72,6 +72,11 @@ class Connection:
     def send_next(self, op_id: str, payload: str) -> None:
         self._enqueue(f'{{"id":{orjson.dumps(op_id).decode()},"type":"next","payload":{payload}}}')
 
+    def send_error(self, op_id: str, errors: list[dict[str, Any]]) -> None:
+        """End one operation with `error`, the protocol's last message for it."""
+        self.send({"id": op_id, "type": "error", "payload": errors})
+        self.operations.pop(op_id, None)
+
     def send_complete(self, op_id: str) -> None:
         self._enqueue(f'{{"id":{orjson.dumps(op_id).decode()},"type":"complete"}}')
         self._forget(op_id)
@@ -266,22 +271,10 @@ class SubscriptionEndpoint:
                 "message": f"too many requests; retry in {wait} s",
                 "extensions": {"code": "RATE_LIMITED", "retryAfter": wait},
             }
-            connection.send(
-                {
-                    "id": op_id,
-                    "type": "error",
-                    "payload": [refusal],
-                }
-            )
+            connection.send_error(op_id, [refusal])
             return
         if len(connection.operations) >= self.settings.max_subscriptions_per_connection:
-            connection.send(
-                {
-                    "id": op_id,
-                    "type": "error",
-                    "payload": [{"message": "Subscription limit reached"}],
-                }
-            )
+            connection.send_error(op_id, [{"message": "Subscription limit reached"}])
             return
         query = payload.get("query")
         variables = payload.get("variables") or {}
@@ -294,7 +287,7 @@ class SubscriptionEndpoint:
                 "message": f"the variables are larger than {limit} bytes",
                 "extensions": {"code": "REQUEST_TOO_LARGE"},
             }
-            connection.send({"id": op_id, "type": "error", "payload": [refusal]})
+            connection.send_error(op_id, [refusal])
             return
         plan = live_plan(self.schema, query, operation_name)
         if plan is not None:
@@ -322,7 +315,7 @@ class SubscriptionEndpoint:
             queue_pk = pk_of(queue_id, "Queue", "queueId") if isinstance(queue_id, str) else None
             await require_watchable(principal, queue_pk or 0)
         except (DomainError, PermissionDenied) as error:
-            connection.send({"id": op_id, "type": "error", "payload": [_error(error)]})
+            connection.send_error(op_id, [_error(error)])
             return
         shared_variables = {k: v for k, v in variables.items() if k != plan.after_variable}
         key = SharedSubscriptions.key(principal, query, operation_name, shared_variables)
@@ -363,9 +356,8 @@ class SubscriptionEndpoint:
             first = True
             async for result in results:
                 if first and isinstance(result, PreExecutionError):
-                    errors = [error.formatted for error in result.errors or []]
-                    connection.send({"id": op_id, "type": "error", "payload": errors})
-                    connection.operations.pop(op_id, None)
+                    errors = [dict(error.formatted) for error in result.errors or []]
+                    connection.send_error(op_id, errors)
                     return
                 first = False
                 if not isinstance(result, ExecutionResult):
@@ -382,9 +374,7 @@ class SubscriptionEndpoint:
             log.exception("operation %s failed (request %s)", op_id, request_id)
             message = INTERNAL_MESSAGE if self.settings.is_production else str(error)
             extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
-            payload = [{"message": message, "extensions": extensions}]
-            connection.send({"id": op_id, "type": "error", "payload": payload})
-            connection.operations.pop(op_id, None)
+            connection.send_error(op_id, [{"message": message, "extensions": extensions}])
 
 
 async def _receive_text(websocket: WebSocket) -> str:

@@ -91,7 +91,7 @@ class GraphQLEndpoint:
         if self.tracer is None:
             response = await self._handle(request)
         else:
-            async with request_span(self.tracer, request) as span:
+            with request_span(self.tracer, request) as span:
                 response = await self._handle(request)
                 finish(
                     span,

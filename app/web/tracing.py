@@ -6,8 +6,7 @@ parsing, validation and resolver spans below it. Spans go to an OTLP/HTTP
 collector in batches, flushed when the server stops.
 """
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager
 
 from opentelemetry import propagate
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -31,16 +30,14 @@ def provider_for(settings: Settings) -> TracerProvider | None:
     return provider
 
 
-@asynccontextmanager
-async def request_span(tracer: Tracer, request: Request) -> AsyncIterator[Span]:
+def request_span(tracer: Tracer, request: Request) -> AbstractContextManager[Span]:
     """The server span of one HTTP request, a child of the caller's span if it sent one."""
-    with tracer.start_as_current_span(
+    return tracer.start_as_current_span(
         f"{request.method} /graphql",
         context=propagate.extract(request.headers),
         kind=SpanKind.SERVER,
         attributes={"http.request.method": request.method, "url.path": request.url.path},
-    ) as span:
-        yield span
+    )
 
 
 def finish(span: Span, status: int, request_id: str | None, operation: str | None) -> None:

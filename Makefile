@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 CLIENT := tests/clients/graphql-ws
 CLIENT_INSTALLED := $(CLIENT)/node_modules/.installed
 
-.PHONY: install run test lint schema bench bench-delivery clean
+.PHONY: install run test lint schema bench bench-delivery fuzz clean
 
 $(INSTALLED): requirements.lock requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ run: install
 ## Lint, type-check, check import layers, run every test (SQLite and PostgreSQL)
 test: install lint
 	$(BIN)/python -m pytest
+
+## Attack the service with a large, fresh budget of generated and concurrent operations
+## (HOOKS_FUZZ=1: see tests/fuzzing.py; FUZZ_EXAMPLES overrides each test's budget)
+fuzz: install
+	HOOKS_FUZZ=1 $(BIN)/python -m pytest tests/fuzz --hypothesis-show-statistics -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check app tests bench

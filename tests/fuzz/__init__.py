@@ -1,0 +1,1 @@
+"""Whole-service attacks: generated hostile values and concurrent stateful runs."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.core.database import close_database, open_database
+from app.core.database import close_database, connection_failure, open_database
 from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.core.logs import configure_logging
 from app.core.migrations import migrate, unmigrated_model_changes
@@ -32,8 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument(
         "--scope",
         nargs="+",
+        action="extend",
         default=None,
-        help=f"permissions (default: all of {' '.join(ALL_PERMISSIONS)})",
+        help="permissions, as `--scope a b` or `--scope a --scope b` "
+        f"(default: all of {' '.join(ALL_PERMISSIONS)})",
     )
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
     token.add_argument(
@@ -45,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Tortoise announces every connection shutdown at INFO: noise in a command's output.
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
     if args.command == "schema":
         from app.graphql.schema import sdl  # only this command needs the API layer
 
@@ -80,13 +84,20 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print("the models match the migrations")
         return 0
-    if args.command == "migrate":
-        asyncio.run(migrate(settings.database_url))
-        return 0
-    if args.command == "seed":
-        created = asyncio.run(_seed(settings, args.tenant or settings.demo_tenant))
-        print("demo data created" if created else "demo data already present")
-        return 0
+    try:
+        if args.command == "migrate":
+            applied = asyncio.run(migrate(settings.database_url))
+            print(f"database at head ({len(applied)} migrations applied)")
+            return 0
+        if args.command == "seed":
+            created = asyncio.run(_seed(settings, args.tenant or settings.demo_tenant))
+            print("demo data created" if created else "demo data already present")
+            return 0
+    except Exception as error:
+        if (reason := connection_failure(error, settings.database_url)) is None:
+            raise
+        print(f"error: {reason}", file=sys.stderr)
+        return 1
     return _serve(settings, migrate_first=not args.no_migrate)
 
 
@@ -109,7 +120,12 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
     # Migrations run in the app's startup, retried with the database connection.
     settings = settings.model_copy(update={"migrate_on_start": migrate_first})
     url = f"http://{settings.host}:{settings.port}/graphql"
-    print(f"\n  GraphiQL: {url}")
+    if settings.json_logs:  # one format in the log: the banner is a record too
+        logging.getLogger("app").info(
+            "serving", extra={"url": url, "graphiql": settings.serves_graphiql}
+        )
+    else:
+        print(f"\n  {'GraphiQL' if settings.serves_graphiql else 'GraphQL API'}: {url}")
     if settings.prefill_graphiql_token:
         token = issue_token(
             settings.secret,
@@ -127,6 +143,8 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
         "ws": settings.ws_implementation,
         "proxy_headers": bool(settings.forwarded_allow_ips),
         "forwarded_allow_ips": settings.forwarded_allow_ips,
+        # uvicorn's records go to the root handler configure_logging set: one format.
+        "log_config": None,
     }
     if settings.workers > 1:
         # Each worker process builds its app from the same environment.

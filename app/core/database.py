@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from tortoise import Tortoise, connections
 
@@ -57,3 +58,36 @@ async def database_answers() -> bool:
         logging.getLogger(__name__).warning("readiness check failed", exc_info=True)
         return False
     return True
+
+
+def connection_failure(error: BaseException, database_url: str) -> str | None:
+    """One line saying why the database could not be reached and what to do, or None
+    when `error` is not a failure to connect (a bug: let its traceback show)."""
+    if dialect_of(database_url) != "postgres":
+        return None
+    parts = urlsplit(database_url)
+    where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+    user = parts.username or "postgres"
+    name = parts.path.lstrip("/") or user
+    # asyncpg's exceptions are matched by name: app.core must not depend on the driver's
+    # module layout for a message.
+    kind = type(error).__name__
+    if kind == "InvalidCatalogNameError":
+        return (
+            f'database "{name}" does not exist on PostgreSQL at {where}; create it with '
+            f"`createdb -h {parts.hostname or 'localhost'} -p {parts.port or 5432} "
+            f"-U {user} {name}` and run the command again"
+        )
+    if kind in {"InvalidAuthorizationSpecificationError", "InvalidPasswordError"}:
+        return (
+            f'PostgreSQL at {where} refused user "{user}" ({error}); '
+            "check the user and password in DATABASE_URL"
+        )
+    if isinstance(error, OSError):
+        refused = isinstance(error, ConnectionRefusedError)
+        reason = "connection refused" if refused else str(error) or type(error).__name__
+        return (
+            f"cannot reach PostgreSQL at {where} ({reason}); is it running, "
+            "and does DATABASE_URL name the right host and port?"
+        )
+    return None

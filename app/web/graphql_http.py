@@ -144,7 +144,7 @@ class GraphQLEndpoint:
             if isinstance(payload, list):
                 return await self._batch(request, payload, caller, media_type, request_id)
             params = self._params(payload)
-            request.state.operation_name = params.operation_name
+            request.state.operation_name = _operation_name(params)
             principal = self._authenticate(request)
             request.state.principal = principal
             return await self._single(request, params, principal, media_type, request_id)
@@ -319,6 +319,16 @@ def _operation_type(params: GraphQLParams) -> CoreOperationType | None:
         return None
     operation = get_operation_ast(document, params.operation_name)
     return operation.operation if operation is not None else None
+
+
+def _operation_name(params: GraphQLParams) -> str | None:
+    """The name logs and metrics use: operationName, else the document's own name
+    (most clients send a named document and no operationName)."""
+    if params.operation_name is not None:
+        return params.operation_name
+    document = parsed(params.query)
+    operation = get_operation_ast(document) if document is not None else None
+    return operation.name.value if operation is not None and operation.name else None
 
 
 def _json_value(raw: bytes | str, what: str) -> Any:

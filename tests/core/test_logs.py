@@ -1,7 +1,7 @@
 import json
 import logging
 
-from app.core.logs import JsonFormatter
+from app.core.logs import JsonFormatter, TextFormatter
 
 
 def test_json_lines_carry_the_extras() -> None:
@@ -16,3 +16,16 @@ def test_json_lines_carry_the_extras() -> None:
     assert line["level"] == "info"
     assert (line["request_id"], line["tenant"], line["duration_ms"]) == ("abc", "acme", 1.5)
     assert line["time"].endswith("+00:00")
+
+
+def test_text_lines_carry_the_extras_as_key_values() -> None:
+    record = logging.makeLogRecord(
+        {"name": "app.requests", "levelno": logging.INFO, "levelname": "INFO",
+         "msg": "graphql request", "request_id": "abc", "operation": "Two words", "user": None}
+    )  # fmt: skip
+
+    line = TextFormatter().format(record)
+
+    assert line.endswith(
+        ' INFO app.requests graphql request request_id=abc operation="Two words" user=None'
+    )

@@ -31,7 +31,7 @@ from app.graphql.ids import pk_of
 from app.services import queues as queue_service
 from app.web.auth import principal_from_authorization, verifier_for
 from app.web.documents import parsed
-from app.web.metrics import Metrics
+from app.web.metrics import Metrics, outcome_of
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.rate_limit import RateLimiter, caller_key
 from app.web.response_cache import ResponseCache, plan_for
@@ -102,7 +102,7 @@ class GraphQLEndpoint:
         if self.metrics is not None:
             authenticated = getattr(request.state, "principal", None) is not None
             self.metrics.observe_request(
-                response.status_code,
+                outcome_of(response.status_code, getattr(request.state, "error_codes", ())),
                 response.headers.get("x-response-cache"),
                 time.perf_counter() - started,
                 getattr(request.state, "operation_name", None) if authenticated else None,
@@ -192,6 +192,10 @@ class GraphQLEndpoint:
                 405, "subscriptions are served over WebSocket", {"Allow": "POST"}
             ) from error
         response = _result_response(result, media_type, request_id)
+        request.state.error_codes = [
+            *getattr(request.state, "error_codes", ()),
+            *((error.extensions or {}).get("code", "") for error in result.errors or ()),
+        ]
         if _database_unavailable(result):
             response.status_code = 503
             response.headers["Retry-After"] = "1"

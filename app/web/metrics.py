@@ -1,6 +1,6 @@
 """Prometheus metrics, one registry per app (tests build several apps in a process)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
@@ -41,19 +41,11 @@ class Metrics:
         Gauge(name, description, registry=self.registry).set_function(read)
 
     def observe_request(
-        self, status: int, cache: str | None, seconds: float, operation: str | None
+        self, outcome: str, cache: str | None, seconds: float, operation: str | None
     ) -> None:
-        """`operation`: the operation's name, or None when it has none or the caller
-        was not authenticated (unknown callers do not get to name series)."""
-        outcome = (
-            "ok"
-            if status < 400
-            else "unavailable"
-            if status == 503
-            else "client_error"
-            if status < 500
-            else "server_error"
-        )
+        """`outcome`: see `outcome_of`. `operation`: the operation's name, or None when it
+        has none or the caller was not authenticated (unknown callers do not get to name
+        series)."""
         label = self._operation_label(operation)
         self.requests.labels(operation=label, outcome=outcome, cache=cache or "none").inc()
         self.latency.labels(operation=label, outcome=outcome).observe(seconds)
@@ -70,6 +62,18 @@ class Metrics:
 
     async def endpoint(self, _: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE)
+
+
+def outcome_of(status: int, error_codes: Collection[str]) -> str:
+    """How a request ended, from its status and the `extensions.code` of its GraphQL
+    errors: a BAD_USER_INPUT answered with 200 is a client error, not `ok`."""
+    if status == 503 or "SERVICE_UNAVAILABLE" in error_codes:
+        return "unavailable"
+    if status >= 500 or "INTERNAL_SERVER_ERROR" in error_codes:
+        return "server_error"
+    if status >= 400 or error_codes:
+        return "client_error"
+    return "ok"
 
 
 def database_pool_in_use() -> float:

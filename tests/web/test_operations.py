@@ -156,12 +156,18 @@ async def test_metrics_count_requests_by_operation_and_outcome(http: httpx.Async
     await http.post("/graphql", json={"query": "{ queues { totalCount } }"}, headers=bearer())
     await http.post("/graphql", json={"query": "{ queues { "}, headers=bearer())
     await http.post("/graphql", json={**named, "operationName": "Stranger"})  # no token
+    # 200 with a BAD_USER_INPUT error: a client error all the same.
+    too_big = {"query": "query Big { queues(first: 1000) { totalCount } }"}
+    await http.post("/graphql", json=too_big, headers=bearer())
 
     metrics = (await http.get("/metrics")).text
 
     assert 'graphql_requests_total{cache="none",operation="Count",outcome="ok"} 2.0' in metrics
     assert 'graphql_requests_total{cache="none",operation="",outcome="ok"} 1.0' in metrics
     assert 'graphql_requests_total{cache="none",operation="",outcome="client_error"} 2.0' in metrics
+    assert (
+        'graphql_requests_total{cache="none",operation="Big",outcome="client_error"} 1.0' in metrics
+    )
     assert "Stranger" not in metrics
     assert 'graphql_request_seconds_bucket{le="0.1",operation="Count",outcome="ok"}' in metrics
     assert "websockets_open 0.0" in metrics

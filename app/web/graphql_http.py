@@ -265,9 +265,11 @@ class GraphQLEndpoint:
         """The request's parameters as JSON: an object, or a list of them for a batch."""
         if request.method == "GET":
             raw: Any = dict(request.query_params)
-            variables = raw.get("variables")
-            if isinstance(variables, str) and variables:
-                raw["variables"] = _json_object(variables, "variables")
+            for name in ("variables", "extensions"):  # JSON in the query string
+                if raw.get(name) == "":
+                    del raw[name]
+                elif name in raw:
+                    raw[name] = _json_object(raw[name], name)
             return raw
         if request.method == "POST":
             content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -285,16 +287,23 @@ class GraphQLEndpoint:
         query = raw.get("query")
         if not isinstance(query, str) or not query.strip():
             raise RequestError(400, "the request has no `query` string")
-        variables = raw.get("variables") or None
+        # Present with the wrong JSON type (even a falsy one such as 0 or false) is not a
+        # well-formed GraphQL-over-HTTP request: 400, whatever the client accepts.
+        variables = raw.get("variables")
+        if variables is not None and not isinstance(variables, dict):
+            raise RequestError(400, "`variables` must be a JSON object")
+        extensions = raw.get("extensions")
+        if extensions is not None and not isinstance(extensions, dict):
+            raise RequestError(400, "`extensions` must be a JSON object")
+        operation_name = raw.get("operationName")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise RequestError(400, "`operationName` must be a string")
+        variables = variables or None
+        operation_name = operation_name or None
         if variables is not None:
-            if not isinstance(variables, dict):
-                raise RequestError(400, "`variables` must be a JSON object")
             limit = self.settings.max_variables_bytes
             if len(orjson.dumps(variables)) > limit:
                 raise RequestError(413, f"the variables are larger than {limit} bytes")
-        operation_name = raw.get("operationName") or None
-        if operation_name is not None and not isinstance(operation_name, str):
-            raise RequestError(400, "`operationName` must be a string")
         return GraphQLParams(query=query, variables=variables, operation_name=operation_name)
 
     async def _body(self, request: Request) -> bytes:

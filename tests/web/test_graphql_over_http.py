@@ -95,8 +95,26 @@ async def test_request_errors_are_400_with_graphql_response_json_and_200_with_js
         (b'{"query": "{ queues { totalCount } }", "variables": [1]}', JSON, 400),
         (b'{"query": "{ queues { totalCount } }", "operationName": 5}', JSON, 400),
         (b"{ queues { totalCount } }", "text/plain", 415),
+        # Falsy values of the wrong type are just as malformed.
+        (b'{"query": "{ queues { totalCount } }", "variables": 0}', JSON, 400),
+        (b'{"query": "{ queues { totalCount } }", "variables": false}', JSON, 400),
+        (b'{"query": "{ queues { totalCount } }", "operationName": false}', JSON, 400),
+        (b'{"query": "{ queues { totalCount } }", "extensions": "x"}', JSON, 400),
+        (b'{"query": "{ queues { totalCount } }", "extensions": []}', JSON, 400),
     ],
-    ids=["bad json", "not an object", "no query", "variables list", "operation name", "text"],
+    ids=[
+        "bad json",
+        "not an object",
+        "no query",
+        "variables list",
+        "operation name",
+        "text",
+        "variables 0",
+        "variables false",
+        "operation name false",
+        "extensions string",
+        "extensions list",
+    ],
 )
 async def test_malformed_requests(
     http: httpx.AsyncClient, content: bytes, content_type: str, status: int
@@ -109,6 +127,17 @@ async def test_malformed_requests(
 
     assert response.status_code == status
     assert response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(("extensions", "status"), [("", 200), ("{}", 200), ("[]", 400)])
+async def test_get_reads_extensions_as_a_json_object(
+    http: httpx.AsyncClient, extensions: str, status: int
+) -> None:
+    params = {"query": "{ queues { totalCount } }", "extensions": extensions}
+
+    response = await http.get("/graphql", params=params, headers={**auth(), "Accept": JSON})
+
+    assert response.status_code == status
 
 
 async def test_get_runs_queries(http: httpx.AsyncClient) -> None:

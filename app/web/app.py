@@ -25,6 +25,7 @@ from app.web.graphiql import graphiql_page
 from app.web.graphql_http import GraphQLEndpoint
 from app.web.metrics import Metrics, database_pool_in_use
 from app.web.negotiation import wants_html
+from app.web.origins import CorsRefusal, RefusedOrigins
 from app.web.startup import Startup
 from app.web.tracing import provider_for
 from app.web.ws import SubscriptionEndpoint
@@ -180,9 +181,11 @@ def create_app(settings: Settings) -> HooksApp:
 
 
 def _cors(settings: Settings) -> list[Middleware]:
+    refusal = Middleware(CorsRefusal, allowed=settings.cors_origins, refused=RefusedOrigins())
     if not settings.cors_origins:
-        return []
+        return [refusal]
     return [
+        refusal,
         Middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
@@ -190,7 +193,7 @@ def _cors(settings: Settings) -> list[Middleware]:
             allow_headers=["Authorization", "Content-Type", "Accept"],
             expose_headers=["X-Request-Id", "X-Response-Cache", "Retry-After"],
             max_age=600,
-        )
+        ),
     ]
 
 

@@ -52,18 +52,20 @@ class RequestError(Exception):
         message: str,
         headers: dict[str, str] | None = None,
         code: str | None = None,
+        **extensions: Any,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
         self.code = code
+        self.extensions = extensions
 
     @property
     def formatted(self) -> dict[str, Any]:
         formatted: dict[str, Any] = {"message": self.message}
         if self.code is not None:
-            formatted["extensions"] = {"code": self.code}
+            formatted["extensions"] = {"code": self.code, **self.extensions}
         return formatted
 
 
@@ -156,7 +158,11 @@ class GraphQLEndpoint:
     def _limit(self, caller: str, operations: int = 1) -> None:
         if wait := self.limiter.retry_after(caller, operations):
             raise RequestError(
-                429, f"too many requests; retry in {wait} s", {"Retry-After": str(wait)}
+                429,
+                f"too many requests; retry in {wait} s",
+                {"Retry-After": str(wait)},
+                "RATE_LIMITED",
+                retryAfter=wait,
             )
 
     async def _single(

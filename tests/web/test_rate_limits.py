@@ -36,6 +36,11 @@ async def test_a_token_over_its_rate_gets_429_and_others_do_not(database_url: st
 
     assert [r.status_code for r in alice] == [200, 200, 429]
     assert 90 <= int(alice[2].headers["retry-after"]) <= 100  # a whole token at 0.01/s
-    assert "too many requests" in alice[2].json()["errors"][0]["message"]
+    [refusal] = alice[2].json()["errors"]
+    assert "too many requests" in refusal["message"]
+    assert refusal["extensions"] == {
+        "code": "RATE_LIMITED",
+        "retryAfter": int(alice[2].headers["retry-after"]),
+    }
     assert bob.status_code == 200
     assert [r.status_code for r in anonymous] == [401, 401, 429]

@@ -5,13 +5,16 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 APP_ENV=production HOST=0.0.0.0 PORT=8000
 WORKDIR /srv
 
-COPY requirements.lock pyproject.toml ./
-# The server's pinned dependencies only (requirements-dev.lock is for tests and tools).
-RUN pip install --no-cache-dir -r requirements.lock
+COPY uv.lock pyproject.toml ./
+# The server's dependencies exactly as uv.lock pins them (hashes checked), without the
+# dev extra; the same lock `make install` uses. Into the system interpreter of the image.
+ENV UV_PROJECT_ENVIRONMENT=/usr/local UV_PYTHON_DOWNLOADS=never
+RUN pip install --no-cache-dir uv==0.13.9 \
+    && uv sync --frozen --no-dev --no-install-project --no-cache
 COPY app ./app
 COPY migrations ./migrations
 COPY schema.graphql README.md ./
-RUN pip install --no-cache-dir --no-deps . && useradd --system hooks
+RUN uv sync --frozen --no-dev --no-editable --no-cache && useradd --system hooks
 USER hooks
 
 EXPOSE 8000

@@ -9,11 +9,20 @@ CLIENT_INSTALLED := $(CLIENT)/node_modules/.installed
 
 .PHONY: install run test lint schema bench bench-delivery fuzz clean
 
-$(INSTALLED): requirements.lock requirements-dev.lock pyproject.toml
+# uv installs exactly what uv.lock holds (versions and hashes); it lives in a venv of
+# its own (.tools), since `uv sync` removes from .venv whatever the lock does not list.
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install -qq uv==$(UV_VERSION)
+
+$(INSTALLED): uv.lock pyproject.toml $(UV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock -r requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(UV) sync --frozen --extra dev --python $(BIN)/python --quiet
 	touch $@
 
 $(CLIENT_INSTALLED): $(CLIENT)/package-lock.json
@@ -60,4 +69,4 @@ bench-delivery: install
 	$(BIN)/python -m bench.delivery --changes 200 --rate 100
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis $(CLIENT)/node_modules
+	rm -rf $(VENV) .tools data .pytest_cache .mypy_cache .ruff_cache .hypothesis $(CLIENT)/node_modules

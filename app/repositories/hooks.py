@@ -281,3 +281,8 @@ async def update_if_version(hook_id: int, version: int, changes: HookChanges, us
 
 async def delete_many(hook_ids: Collection[int]) -> None:
     await QueueHook.filter(id__in=list(hook_ids)).delete()
+
+
+async def all_in_queue(queue_id: int) -> list[QueueHook]:
+    """Every hook of a queue with its flow schema, in id order."""
+    return await QueueHook.filter(queue_id=queue_id).select_related("schema").order_by("id")

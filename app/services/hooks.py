@@ -184,13 +184,10 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
         if missing:
             raise NotFound("queue hook", missing)
         # The rows are locked since queue_of: nobody can remove them meanwhile.
+        by_queue = await _removals(principal, wanted)
         await hook_repo.delete_many(wanted)
-        by_queue: dict[int, list[ChangeEntry]] = {}
-        for hook_id in wanted:
-            entry = ChangeEntry(kind=ChangeKind.DELETED, hook_id=hook_id, hook=None)
-            by_queue.setdefault(found[hook_id], []).append(entry)
         for queue_id, entries in sorted(by_queue.items()):
-            await change_repo.append(queue_id, principal.tenant, entries)
+            await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
         await change_repo.notify(set(by_queue))
     changes_committed.send(set(by_queue))
     return wanted
@@ -215,7 +212,7 @@ def _entry(kind: ChangeKind, hook: QueueHook) -> ChangeEntry:
 
 
 async def _log(principal: Principal, queue_id: int, entries: list[ChangeEntry]) -> None:
-    await change_repo.append(queue_id, principal.tenant, entries)
+    await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
     await change_repo.notify({queue_id})
 
 
@@ -224,3 +221,12 @@ async def _reload(principal: Principal, hook_id: int) -> QueueHook:
     if hook is None:  # removed by someone else right after our commit
         raise NotFound("queue hook", [hook_id])
     return hook
+
+
+async def _removals(principal: Principal, hook_ids: list[int]) -> dict[int, list[ChangeEntry]]:
+    """The removal entries of the hooks, by queue, in id order: each carries the hook as
+    it is now, so call it in the deleting transaction, before the delete."""
+    by_queue: dict[int, list[ChangeEntry]] = {}
+    for hook in sorted(await hook_repo.get_many(principal.tenant, hook_ids), key=lambda h: h.pk):
+        by_queue.setdefault(hook.queue_id, []).append(change_repo.removal(hook))
+    return by_queue

@@ -40,6 +40,10 @@ SCHEMAS = [
 
 EVENTS = list(QueueHookEvent)
 
+# More hooks than the largest page (100), so that paging can be tried at once.
+PAGING_QUEUE = ("Hotline - many hooks", QueueType.INBOUND)
+PAGING_QUEUE_HOOKS = 120
+
 
 async def seed_demo(tenant: str) -> bool:
     """Create the demo data unless the tenant already has queues; True if created."""
@@ -67,4 +71,11 @@ async def seed_demo(tenant: str) -> bool:
                 await hook_service.create_hook(principal, queue.pk, event, schema.pk, enabled)
             except DuplicateEnabledEvent:
                 await hook_service.create_hook(principal, queue.pk, event, schema.pk, False)
+    # 120 hooks, 15 per event: the first of each event enabled, the others disabled.
+    hotline = await queue_service.create_queue(principal, *PAGING_QUEUE)
+    for index in range(PAGING_QUEUE_HOOKS):
+        event = EVENTS[index % len(EVENTS)]
+        schema = hookable[index % len(hookable)]
+        enabled = index < len(EVENTS)
+        await hook_service.create_hook(principal, hotline.pk, event, schema.pk, enabled)
     return True

@@ -125,3 +125,89 @@ async def test_a_model_change_without_a_migration_is_detected(tmp_path: Path) ->
 
     # When the models are compared with it, then the missing migration is reported
     assert await unmigrated_model_changes(history) is not None
+
+
+UPGRADE_FROM = """
+import asyncio, sys
+from aerich import Command
+from app.core.database import MODELS_APP, tortoise_config
+
+async def main() -> None:
+    command = Command(tortoise_config(sys.argv[1]), app=MODELS_APP, location=sys.argv[2])
+    async with command:
+        await command.init()
+        await command.upgrade(run_in_transaction=True)
+
+asyncio.run(main())
+"""
+
+
+def upgrade_with(history: Path, database_url: str) -> subprocess.CompletedProcess[str]:
+    """Bring a database to the head of another history, in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-c", UPGRADE_FROM, database_url, str(history)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+OLD_LOG_ROWS = """
+INSERT INTO "queue" ("id", "tenant", "name", "type", "revision", "created_at", "updated_at")
+    VALUES (1, 'acme', 'Outbound IVR', 'outbound_ivr', 2, '2026-11-01', '2026-11-01');
+INSERT INTO "queue_hook_change"
+    ("queue_id", "tenant", "revision", "kind", "hook_id", "hook", "created_at")
+    VALUES (1, 'acme', 1, 'created', 7, '{"id": 7, "updated_by": "bob"}', '2026-11-01'),
+           (1, 'acme', 2, 'deleted', 7, NULL, '2026-11-02');
+"""
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
+async def test_change_authors_of_an_existing_log_come_from_its_snapshots(
+    dialect: str, tmp_path: Path
+) -> None:
+    # Given a database at the migration before change authors, with logged changes
+    history = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, history)
+    for later in (history / "models").glob("*.py"):
+        if int(later.name.split("_", 1)[0]) >= 3:
+            later.unlink()
+    name = f"hooks_authors_{os.getpid()}"
+    if dialect == "postgres":
+        require_postgres()
+        url = await create_postgres_database(name)
+    else:
+        url = f"sqlite://{tmp_path / 'old.sqlite3'}"
+    try:
+        older = upgrade_with(history, url)
+        assert older.returncode == 0, older.stderr
+        rows_sql = "SELECT revision, changed_by FROM queue_hook_change ORDER BY revision"
+        if dialect == "postgres":
+            conn = await asyncpg.connect("postgresql://" + url.split("://", 1)[1])
+            try:
+                await conn.execute(OLD_LOG_ROWS)
+                # When the history is brought to head
+                head = run_cli("migrate", database_url=url)
+                assert head.returncode == 0, head.stderr
+                authors = [tuple(r) for r in await conn.fetch(rows_sql)]
+                default = await conn.fetchval(
+                    "SELECT column_default FROM information_schema.columns "
+                    "WHERE table_name = 'queue_hook_change' AND column_name = 'changed_by'"
+                )
+            finally:
+                await conn.close()
+            assert default is None, "a writer that forgets the author is refused"
+        else:
+            db = sqlite3.connect(url.split("://", 1)[1])
+            db.executescript(OLD_LOG_ROWS)
+            db.commit()
+            head = run_cli("migrate", database_url=url)
+            assert head.returncode == 0, head.stderr
+            authors = list(db.execute(rows_sql))
+            db.close()
+
+        # Then each logged change names the user its snapshot recorded, or nobody
+        assert authors == [(1, "bob"), (2, "")]
+    finally:
+        if dialect == "postgres":
+            await drop_postgres_database(name)

@@ -1,50 +1,54 @@
-"""GraphQL enums, each value documented; values equal the domain enums' values."""
+"""GraphQL enums, each value documented; values equal the domain enums' values.
+
+Event and flow schema type descriptions come from the domain's wording
+(app/models/enums.py), which the catalog queries also list.
+"""
 
 from enum import Enum
+from typing import Any
 
 import strawberry
 
 from app.core.errors import ErrorCode as DomainErrorCode
+from app.models.enums import FLOW_SCHEMA_TYPE_WORDING, QUEUE_HOOK_EVENT_WORDING
+from app.models.enums import FlowSchemaType as DomainFlowSchemaType
+from app.models.enums import QueueHookEvent as DomainEvent
+
+
+def _event(value: DomainEvent) -> Any:
+    return strawberry.enum_value(
+        value.value, description=QUEUE_HOOK_EVENT_WORDING[value].description
+    )
+
+
+def _schema_type(value: DomainFlowSchemaType) -> Any:
+    return strawberry.enum_value(
+        value.value, description=FLOW_SCHEMA_TYPE_WORDING[value].description
+    )
 
 
 @strawberry.enum(description="A queue event that can trigger a hook.")
 class QueueHookEvent(Enum):
-    JOINED = strawberry.enum_value("joined", description="A member (call, chat) joined the queue.")
-    ANSWERED = strawberry.enum_value("answered", description="An agent answered the member.")
-    OFFERING = strawberry.enum_value(
-        "offering", description="The member is being offered to an agent, before the answer."
-    )
-    BRIDGED = strawberry.enum_value(
-        "bridged", description="The member was bridged (connected) to the agent."
-    )
-    MISSED = strawberry.enum_value(
-        "missed", description="An offer to an agent was not answered (the agent missed it)."
-    )
-    LEAVING = strawberry.enum_value(
-        "leaving", description="The member is leaving the queue, whatever the outcome."
-    )
-    PROCESSING = strawberry.enum_value(
-        "processing", description="The agent started post-call processing (wrap-up) of the member."
-    )
-    ACTIVE = strawberry.enum_value(
-        "active", description="The member became active for the agent (the conversation started)."
-    )
+    JOINED = _event(DomainEvent.JOINED)
+    ANSWERED = _event(DomainEvent.ANSWERED)
+    OFFERING = _event(DomainEvent.OFFERING)
+    BRIDGED = _event(DomainEvent.BRIDGED)
+    MISSED = _event(DomainEvent.MISSED)
+    LEAVING = _event(DomainEvent.LEAVING)
+    PROCESSING = _event(DomainEvent.PROCESSING)
+    ACTIVE = _event(DomainEvent.ACTIVE)
 
 
 @strawberry.enum(
     description="The kind of a flow schema; only SERVICE and DEFAULT can run as hooks."
 )
 class FlowSchemaType(Enum):
-    DEFAULT = strawberry.enum_value("default", description="A general-purpose schema.")
-    SERVICE = strawberry.enum_value(
-        "service", description="A service schema, run in the background, e.g. by hooks."
-    )
-    VOICE = strawberry.enum_value("voice", description="A voice call routing schema.")
-    CHAT = strawberry.enum_value("chat", description="A chat routing schema.")
-    PROCESSING = strawberry.enum_value(
-        "processing", description="A post-processing (wrap-up form) schema."
-    )
-    FORM = strawberry.enum_value("form", description="A form schema shown to agents.")
+    DEFAULT = _schema_type(DomainFlowSchemaType.DEFAULT)
+    SERVICE = _schema_type(DomainFlowSchemaType.SERVICE)
+    VOICE = _schema_type(DomainFlowSchemaType.VOICE)
+    CHAT = _schema_type(DomainFlowSchemaType.CHAT)
+    PROCESSING = _schema_type(DomainFlowSchemaType.PROCESSING)
+    FORM = _schema_type(DomainFlowSchemaType.FORM)
 
 
 @strawberry.enum(description="The kind of a queue.")

@@ -93,8 +93,10 @@ class QueueHookChange(Model):
     revision = fields.BigIntField()
     kind = fields.CharEnumField(ChangeKind, max_length=16)
     hook_id = fields.IntField(null=True)
-    # The hook as it was after the change (null for deletions).
+    # The hook as it was after the change; for a deletion, as it was just before.
     hook: Any = fields.JSONField(null=True)
+    # The user whose write made the change.
+    changed_by = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

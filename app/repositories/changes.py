@@ -10,8 +10,11 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 
+from app.core.pagination import PageRequest
 from app.models import ChangeKind, Queue, QueueHook, QueueHookChange
+from app.repositories.keyset import Ordering, Window, fetch_window
 
 NOTIFY_CHANNEL = "queue_hook_changes"
 # NOTIFY payloads must stay under 8000 bytes; past this, ask listeners to check all queues.
@@ -49,8 +52,15 @@ def snapshot(hook: QueueHook) -> dict[str, Any]:
     }
 
 
-async def append(queue_id: int, tenant: str, entries: list[ChangeEntry]) -> int:
-    """Log changes of one queue in the current transaction; return the newest revision."""
+def removal(hook: QueueHook) -> ChangeEntry:
+    """A removal, carrying the hook as it was just before (its flow schema loaded):
+    read it in the deleting transaction, before the delete."""
+    return ChangeEntry(kind=ChangeKind.DELETED, hook_id=hook.pk, hook=snapshot(hook))
+
+
+async def append(queue_id: int, tenant: str, entries: list[ChangeEntry], *, changed_by: str) -> int:
+    """Log changes of one queue, made by the user `changed_by`, in the current
+    transaction; return the newest revision."""
     await Queue.filter(id=queue_id).update(revision=F("revision") + len(entries))
     newest: int = await Queue.filter(id=queue_id).first().values_list("revision", flat=True)  # type: ignore[assignment]
     first = newest - len(entries) + 1
@@ -63,6 +73,7 @@ async def append(queue_id: int, tenant: str, entries: list[ChangeEntry]) -> int:
                 kind=entry.kind,
                 hook_id=entry.hook_id,
                 hook=entry.hook,
+                changed_by=changed_by,
             )
             for offset, entry in enumerate(entries)
         ]
@@ -116,3 +127,22 @@ async def prune(keep_per_queue: int, orphan_age: timedelta) -> int:
         if deleted_queues := logged - alive:
             removed += await QueueHookChange.filter(queue_id__in=deleted_queues).delete()
     return removed
+
+
+CHANGE_LOG_ORDER = Ordering(field="revision", descending=True)
+
+
+def _hook_changes(tenant: str, queue_id: int) -> QuerySet[QueueHookChange]:
+    # A queue's own end is no change to one of its hooks.
+    return QueueHookChange.filter(queue_id=queue_id, tenant=tenant).exclude(
+        kind=ChangeKind.QUEUE_DELETED
+    )
+
+
+async def newest_first(tenant: str, queue_id: int, page: PageRequest) -> Window[QueueHookChange]:
+    """A page of a queue's retained hook changes, newest first."""
+    return await fetch_window(_hook_changes(tenant, queue_id), CHANGE_LOG_ORDER, page)
+
+
+async def count_retained(tenant: str, queue_id: int) -> int:
+    return await _hook_changes(tenant, queue_id).count()

@@ -281,3 +281,20 @@ async def update_if_version(hook_id: int, version: int, changes: HookChanges, us
 
 async def delete_many(hook_ids: Collection[int]) -> None:
     await QueueHook.filter(id__in=list(hook_ids)).delete()
+
+
+async def all_in_queue(queue_id: int) -> list[QueueHook]:
+    """Every hook of a queue with its flow schema, in id order."""
+    return await QueueHook.filter(queue_id=queue_id).select_related("schema").order_by("id")
+
+
+def locking(hook_ids: Collection[int]) -> QuerySet[QueueHook]:
+    """The hooks' rows, locked (on PostgreSQL) until the transaction ends, in ascending id
+    order: PostgreSQL locks rows in the order the query returns them. No join, so that
+    only hook rows are locked, and whole rows: `values_list()` would drop FOR UPDATE."""
+    return QueueHook.filter(id__in=sorted(set(hook_ids))).order_by("id").select_for_update()
+
+
+async def lock_in_id_order(hook_ids: Collection[int]) -> dict[int, QueueHook]:
+    """Lock the hooks' rows in ascending id order; return those that exist, by id."""
+    return {row.pk: row for row in await locking(hook_ids)}

@@ -58,11 +58,6 @@ async def rename(queue: Queue, name: str) -> Queue:
     return queue
 
 
-async def hook_ids(queue_id: int) -> list[int]:
-    ids = await QueueHook.filter(queue_id=queue_id).order_by("id").values_list("id", flat=True)
-    return [int(i) for i in ids]  # type: ignore[call-overload]
-
-
 async def delete(queue: Queue) -> None:
     """Delete a queue and its hooks."""
     await QueueHook.filter(queue_id=queue.pk).delete()

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final, Protocol
 
 from app.core.signals import changes_committed
@@ -34,6 +34,8 @@ class Change:
     kind: ChangeKind
     hook_id: int | None
     hook: dict[str, Any] | None
+    changed_by: str
+    changed_at: datetime
 
     @classmethod
     def from_row(cls, row: QueueHookChange) -> "Change":
@@ -44,6 +46,8 @@ class Change:
             kind=ChangeKind(row.kind),
             hook_id=row.hook_id,
             hook=row.hook,
+            changed_by=row.changed_by,
+            changed_at=row.created_at,
         )
 
 

@@ -75,7 +75,7 @@ async def rename_flow_schema(principal: Principal, schema_id: int, name: str) ->
             entry = ChangeEntry(ChangeKind.UPDATED, hook.pk, change_repo.snapshot(hook))
             by_queue.setdefault(hook.queue_id, []).append(entry)
         for queue_id, entries in sorted(by_queue.items()):
-            await change_repo.append(queue_id, principal.tenant, entries)
+            await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
         if by_queue:
             await change_repo.notify(set(by_queue))
     if by_queue:

@@ -184,13 +184,10 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
         if missing:
             raise NotFound("queue hook", missing)
         # The rows are locked since queue_of: nobody can remove them meanwhile.
+        by_queue = await _removals(principal, wanted)
         await hook_repo.delete_many(wanted)
-        by_queue: dict[int, list[ChangeEntry]] = {}
-        for hook_id in wanted:
-            entry = ChangeEntry(kind=ChangeKind.DELETED, hook_id=hook_id, hook=None)
-            by_queue.setdefault(found[hook_id], []).append(entry)
         for queue_id, entries in sorted(by_queue.items()):
-            await change_repo.append(queue_id, principal.tenant, entries)
+            await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
         await change_repo.notify(set(by_queue))
     changes_committed.send(set(by_queue))
     return wanted
@@ -215,7 +212,7 @@ def _entry(kind: ChangeKind, hook: QueueHook) -> ChangeEntry:
 
 
 async def _log(principal: Principal, queue_id: int, entries: list[ChangeEntry]) -> None:
-    await change_repo.append(queue_id, principal.tenant, entries)
+    await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
     await change_repo.notify({queue_id})
 
 
@@ -224,3 +221,81 @@ async def _reload(principal: Principal, hook_id: int) -> QueueHook:
     if hook is None:  # removed by someone else right after our commit
         raise NotFound("queue hook", [hook_id])
     return hook
+
+
+async def _removals(principal: Principal, hook_ids: list[int]) -> dict[int, list[ChangeEntry]]:
+    """The removal entries of the hooks, by queue, in id order: each carries the hook as
+    it is now, so call it in the deleting transaction, before the delete."""
+    by_queue: dict[int, list[ChangeEntry]] = {}
+    for hook in sorted(await hook_repo.get_many(principal.tenant, hook_ids), key=lambda h: h.pk):
+        by_queue.setdefault(hook.queue_id, []).append(change_repo.removal(hook))
+    return by_queue
+
+
+@dataclass(frozen=True, slots=True)
+class Switched:
+    """The outcome of the atomic switch: the hook now enabled, and the one it replaced."""
+
+    hook: QueueHook
+    disabled: QueueHook | None
+
+
+async def enable_replacing(
+    principal: Principal, hook_id: int, expected_version: int | None
+) -> Switched:
+    """Enable the hook and, in the same transaction, disable the hook enabled for its
+    event (if any); both changes are logged. Raises NotFound, VersionConflict, and
+    DuplicateEnabledEvent only if a writer that skips the queue lock got in between."""
+    principal.require(Permission.QUEUES_WRITE)
+    found = await hook_repo.get(principal.tenant, hook_id)
+    if found is None:
+        raise NotFound("queue hook", [hook_id])
+    queue_id = found.queue_id  # a hook never moves to another queue
+    try:
+        async with in_transaction():
+            # The project's lock order: the queue row, then hook rows by ascending id.
+            if await queue_repo.get_for_update(principal.tenant, queue_id) is None:
+                raise NotFound("queue hook", [hook_id])
+            # Read again under the queue lock: writers of the queue's hooks now wait.
+            current = await hook_repo.get(principal.tenant, hook_id)
+            if current is None:
+                raise NotFound("queue hook", [hook_id])
+            event = QueueHookEvent(current.event)
+            other = await hook_repo.enabled_for_event(queue_id, event, except_id=hook_id)
+            locked = await hook_repo.lock_in_id_order([hook_id, *([other.pk] if other else [])])
+            hook = locked.get(hook_id)
+            if hook is None:
+                raise NotFound("queue hook", [hook_id])
+            if expected_version is not None and expected_version != hook.version:
+                raise VersionConflict(hook_id, hook.version)
+            if hook.enabled:
+                return Switched(hook=await _reload(principal, hook_id), disabled=None)
+            replaced = locked.get(other.pk) if other else None
+            if replaced is not None and not (replaced.enabled and replaced.event == hook.event):
+                replaced = None  # changed before we locked it: nothing of ours to replace
+            entries: list[ChangeEntry] = []
+            disabled = None
+            if replaced is not None:
+                await _set_enabled(principal, replaced, enabled=False)
+                disabled = await _reload(principal, replaced.pk)
+                entries.append(_entry(ChangeKind.UPDATED, disabled))
+            await _set_enabled(principal, hook, enabled=True)
+            enabled = await _reload(principal, hook_id)
+            entries.append(_entry(ChangeKind.UPDATED, enabled))
+            await _log(principal, queue_id, entries)
+    except IntegrityError:
+        await _check_event_free(queue_id, event, except_id=hook_id)
+        raise
+    changes_committed.send({queue_id})
+    return Switched(hook=enabled, disabled=disabled)
+
+
+async def _set_enabled(principal: Principal, hook: QueueHook, *, enabled: bool) -> None:
+    """Set a locked hook's State at the version read under the lock."""
+    changes = HookChanges({"enabled": enabled})
+    if not await hook_repo.update_if_version(hook.pk, hook.version, changes, principal.user):
+        # Only a writer that skips the row lock (SQLite has none) can get here.
+        current = await hook_repo.get(principal.tenant, hook.pk)
+        if current is None:
+            raise NotFound("queue hook", [hook.pk])
+        raise VersionConflict(hook.pk, current.version)

@@ -8,6 +8,7 @@ from app.core.pagination import PageRequest
 from app.core.signals import changes_committed
 from app.models import ChangeKind, Queue, QueueType
 from app.repositories import changes as change_repo
+from app.repositories import hooks as hook_repo
 from app.repositories import queues as queue_repo
 from app.repositories.changes import ChangeEntry
 from app.services.paging import Page, page_of
@@ -74,12 +75,13 @@ async def delete_queue(principal: Principal, queue_id: int) -> DeletedQueue:
         queue = await queue_repo.get_for_update(principal.tenant, queue_id)
         if queue is None:
             raise NotFound("queue", [queue_id])
-        hook_ids = await queue_repo.hook_ids(queue_id)
-        # Subscribers see each hook go, then the queue's end; logged before the
-        # queue row (which holds the revision counter) disappears.
-        entries = [ChangeEntry(ChangeKind.DELETED, hook_id, None) for hook_id in hook_ids]
+        hooks = await hook_repo.all_in_queue(queue_id)
+        hook_ids = [hook.pk for hook in hooks]
+        # Subscribers see each hook go (as it was), then the queue's end; logged
+        # before the queue row (which holds the revision counter) disappears.
+        entries = [change_repo.removal(hook) for hook in hooks]
         entries.append(ChangeEntry(ChangeKind.QUEUE_DELETED, None, None))
-        await change_repo.append(queue_id, principal.tenant, entries)
+        await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
         await change_repo.notify({queue_id})
         await queue_repo.delete(queue)
     changes_committed.send({queue_id})

@@ -119,7 +119,7 @@ async def write_then_fail(queue_pk: int) -> None:
     """A writer that logs a change and notifies, then fails and rolls back."""
     async with in_transaction():
         entry = ChangeEntry(kind=ChangeKind.DELETED, hook_id=12345, hook=None)
-        await change_repo.append(queue_pk, "acme", [entry])
+        await change_repo.append(queue_pk, "acme", [entry], changed_by="live")
         await change_repo.notify({queue_pk})
         raise RuntimeError("the write fails after announcing")
 

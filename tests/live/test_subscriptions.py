@@ -43,7 +43,10 @@ async def test_a_subscriber_sees_each_kind_of_change_in_order(server: Server) ->
     assert events[2]["hook"]["event"] == "ANSWERED"
     assert events[2]["hook"]["version"] == 2
     assert events[3]["hook"]["enabled"] is False
-    assert events[4]["hook"] is None
+    # A removal carries the hook as it was just before.
+    assert events[4]["hook"]["event"] == "ANSWERED"
+    assert events[4]["hook"]["version"] == 2
+    assert events[5]["hook"]["enabled"] is False
     await subscriber.close()
 
 
@@ -86,6 +89,7 @@ async def test_deleting_the_queue_deletes_each_hook_then_completes(server: Serve
     completed = await subscriber.receive()
 
     assert [(e["kind"], e["hookId"]) for e in events] == [("DELETED", h) for h in hooks]
+    assert [e["hook"]["event"] for e in events] == ["JOINED", "MISSED"]
     assert completed == {"id": op_id, "type": "complete"}
     await subscriber.close()
 

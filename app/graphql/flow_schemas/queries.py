@@ -5,15 +5,32 @@ import strawberry
 from app.core.pagination import page_request
 from app.graphql.context import Info
 from app.graphql.enums import FlowSchemaType
-from app.graphql.flow_schemas.types import FlowSchema, FlowSchemaConnection
+from app.graphql.flow_schemas.types import FlowSchema, FlowSchemaConnection, FlowSchemaTypeInfo
 from app.graphql.ids import pk_of
 from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
 from app.models import FlowSchemaType as DomainFlowSchemaType
+from app.models.enums import FLOW_SCHEMA_TYPE_WORDING, HOOK_FLOW_SCHEMA_TYPES
 from app.services import flow_schemas as schema_service
 
 
 @strawberry.type
 class FlowSchemaQueries:
+    @strawberry.field(
+        description="Flow schema types with labels and descriptions; `hookable` says whether "
+        "hooks may use it (works with introspection off). Any authenticated caller."
+    )
+    def flow_schema_types(self, info: Info) -> list[FlowSchemaTypeInfo]:
+        info.context.principal  # noqa: B018 - raises NotAuthenticated without an identity
+        return [
+            FlowSchemaTypeInfo(
+                value=FlowSchemaType[kind.name],
+                label=wording.label,
+                description=wording.description,
+                hookable=kind in HOOK_FLOW_SCHEMA_TYPES,
+            )
+            for kind, wording in FLOW_SCHEMA_TYPE_WORDING.items()
+        ]
+
     @strawberry.field(
         description="One flow schema, or null if it does not exist for your tenant. "
         "Needs `flows:read`."

@@ -28,3 +28,13 @@ class FlowSchema(Node):
 
 
 FlowSchemaConnection = Connection[FlowSchema]
+
+
+@strawberry.type(description="A flow schema type as a screen shows it.")
+class FlowSchemaTypeInfo:
+    value: FlowSchemaType = strawberry.field(description="The type, as `flowSchemas` takes it.")
+    label: str = strawberry.field(description="A short name for people, e.g. `Service`.")
+    description: str = strawberry.field(description="What the type is for, in a sentence.")
+    hookable: bool = strawberry.field(
+        description="Whether hooks may run flow schemas of this type (SERVICE and DEFAULT)."
+    )

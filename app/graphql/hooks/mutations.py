@@ -65,6 +65,11 @@ class UpdateQueueHookSuccess:
 @strawberry.type(description="The hook's State is as asked.")
 class SetQueueHookEnabledSuccess:
     hook: QueueHook = strawberry.field(description="The hook as it is now.")
+    disabled_hook: QueueHook | None = strawberry.field(
+        default=None,
+        description="The hook that was disabled to make room (`replaceEnabled`), as it is "
+        "now; else null.",
+    )
 
 
 @strawberry.type(description="All of the hooks were removed.")
@@ -216,12 +221,28 @@ class HookMutations:
                 description="Refuse the change if the hook is no longer at this version."
             ),
         ] = None,
+        replace_enabled: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="When enabling and another hook is enabled for the same event: "
+                "disable that one in the same transaction (both changes logged) instead of "
+                "answering DuplicateEnabledEventError. Ignored when disabling; null is false."
+            ),
+        ] = False,
     ) -> SetQueueHookEnabledResult | None:
+        principal = info.context.principal
         try:
+            pk = require_pk(id, "QueueHook", "id")
+            if enabled and replace_enabled:
+                switched = await hook_service.enable_replacing(principal, pk, expected_version)
+                return SetQueueHookEnabledSuccess(
+                    hook=QueueHook.from_model(switched.hook),
+                    disabled_hook=QueueHook.from_model(switched.disabled)
+                    if switched.disabled
+                    else None,
+                )
             row = await hook_service.update_hook(
-                info.context.principal,
-                require_pk(id, "QueueHook", "id"),
-                HookUpdate(enabled=enabled, expected_version=expected_version),
+                principal, pk, HookUpdate(enabled=enabled, expected_version=expected_version)
             )
         except (
             domain.InvalidInput,

@@ -4,11 +4,18 @@ import strawberry
 
 from app.core.pagination import page_request
 from app.graphql.context import Info
-from app.graphql.enums import SortDirection
-from app.graphql.hooks.types import QueueHook, QueueHookConnection, QueueHookFilter, QueueHookOrder
+from app.graphql.enums import QueueHookEvent, SortDirection
+from app.graphql.hooks.types import (
+    QueueHook,
+    QueueHookConnection,
+    QueueHookEventInfo,
+    QueueHookFilter,
+    QueueHookOrder,
+)
 from app.graphql.ids import pk_of
 from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
 from app.models import QueueHookEvent as DomainEvent
+from app.models.enums import QUEUE_HOOK_EVENT_WORDING
 from app.services import hooks as hook_service
 from app.services.hooks import HookFilter
 
@@ -59,6 +66,21 @@ async def hooks_of_queue(
 
 @strawberry.type
 class HookQueries:
+    @strawberry.field(
+        description="The eight queue events with labels and descriptions, in dropdown order "
+        "(works with introspection off). Any authenticated caller."
+    )
+    def queue_hook_events(self, info: Info) -> list[QueueHookEventInfo]:
+        info.context.principal  # noqa: B018 - raises NotAuthenticated without an identity
+        return [
+            QueueHookEventInfo(
+                value=QueueHookEvent[event.name],
+                label=wording.label,
+                description=wording.description,
+            )
+            for event, wording in QUEUE_HOOK_EVENT_WORDING.items()
+        ]
+
     @strawberry.field(
         description="A page of a queue's hooks, sorted by event unless `orderBy` says otherwise. "
         "Null if the queue does not exist for your tenant. Needs `queues:read`."

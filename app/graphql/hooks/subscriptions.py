@@ -10,6 +10,7 @@ from app.graphql.enums import FlowSchemaType, QueueHookEvent
 from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.hooks.types import QueueHook
 from app.graphql.ids import pk_of, to_global_id
+from app.graphql.relay import Connection
 from app.models import ChangeKind
 from app.services import live_queries
 from app.services.change_feed import Change, ResyncRequired
@@ -33,8 +34,27 @@ class QueueHookChange:
     kind: QueueHookChangeKind = strawberry.field(description="What happened.")
     hook_id: strawberry.ID = strawberry.field(description="The hook that changed.")
     hook: QueueHook | None = strawberry.field(
-        description="The hook as it was right after the change; null when it was deleted."
+        description="The hook as it was right after the change; for DELETED, as it was just "
+        "before its removal. Null only for removals logged before the server recorded them."
     )
+    changed_by: str = strawberry.field(
+        description="The user who made the change (empty for changes logged before the "
+        "server recorded it)."
+    )
+    changed_at: datetime = strawberry.field(
+        description="When the change was made, in the transaction that committed it."
+    )
+
+    @classmethod
+    def from_change(cls, change: Change) -> "QueueHookChange":
+        return cls(
+            revision=change.revision,
+            kind=QueueHookChangeKind(change.kind.value),
+            hook_id=strawberry.ID(to_global_id("QueueHook", change.hook_id or 0)),
+            hook=hook_from_snapshot(change.hook) if change.hook else None,
+            changed_by=change.changed_by,
+            changed_at=change.changed_at,
+        )
 
 
 @strawberry.type(
@@ -45,6 +65,9 @@ class QueueHookChange:
 class QueueHooksResyncRequired:
     current_revision: int = strawberry.field(description="The queue's revision now.")
     reason: str = strawberry.field(description="Why, for people.")
+
+
+QueueHookChangeConnection = Connection[QueueHookChange]
 
 
 QueueHooksChangedEvent = Annotated[
@@ -84,12 +107,7 @@ def _time(text: str) -> datetime:
 def to_event(item: Change | ResyncRequired) -> QueueHookChange | QueueHooksResyncRequired:
     if isinstance(item, ResyncRequired):
         return QueueHooksResyncRequired(current_revision=item.current_revision, reason=item.reason)
-    return QueueHookChange(
-        revision=item.revision,
-        kind=QueueHookChangeKind(item.kind.value),
-        hook_id=strawberry.ID(to_global_id("QueueHook", item.hook_id or 0)),
-        hook=hook_from_snapshot(item.hook) if item.hook else None,
-    )
+    return QueueHookChange.from_change(item)
 
 
 @strawberry.type

@@ -64,6 +64,13 @@ class QueueHook(Node):
 QueueHookConnection = Connection[QueueHook]
 
 
+@strawberry.type(description="A queue event as a screen shows it, e.g. in the Event dropdown.")
+class QueueHookEventInfo:
+    value: QueueHookEvent = strawberry.field(description="The event, as mutations take it.")
+    label: str = strawberry.field(description="A short name for people, e.g. `Joined`.")
+    description: str = strawberry.field(description="What the event means, in a sentence.")
+
+
 @strawberry.enum(description="What to sort hooks by; the hook's id always breaks ties.")
 class QueueHookOrderField(Enum):
     EVENT = strawberry.enum_value("event", description="The event's name, alphabetically.")

@@ -3,13 +3,17 @@ from typing import Annotated
 
 import strawberry
 
+from app.core.pagination import DEFAULT_PAGE_SIZE, page_request
 from app.graphql.context import Info
 from app.graphql.enums import QueueType
 from app.graphql.hooks.queries import hooks_of_queue
+from app.graphql.hooks.subscriptions import QueueHookChange, QueueHookChangeConnection
 from app.graphql.hooks.types import QueueHookConnection, QueueHookFilter, QueueHookOrder
 from app.graphql.ids import to_global_id
-from app.graphql.relay import PAGE_ARGS_DESCRIPTION, Connection, Node
+from app.graphql.relay import PAGE_ARGS_DESCRIPTION, Connection, Node, connection_of
 from app.models import Queue as QueueRow
+from app.services import change_log
+from app.services.change_feed import Change
 
 
 @strawberry.type(description="A queue of calls or chats; its hooks run flows on its events.")
@@ -63,6 +67,26 @@ class Queue(Node):
         if found is None:  # deleted between loading the queue and listing its hooks
             raise LookupError(f"queue {self._pk} disappeared")
         return found
+
+    @strawberry.field(
+        description="The queue's recent hook changes, newest first, from the retained change "
+        "log: who changed which hook, how and when. Needs `queues:read`."
+    )
+    async def changes(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)
+        ] = DEFAULT_PAGE_SIZE,
+        after: Annotated[
+            str | None, strawberry.argument(description="Start after this cursor (older changes).")
+        ] = None,
+    ) -> QueueHookChangeConnection:
+        page = page_request(
+            first=first, after=after, last=None, before=None, sort=change_log.CHANGE_LOG_SORT
+        )
+        found = await change_log.recent_changes(info.context.principal, self._pk, page)
+        return connection_of(found, lambda row: QueueHookChange.from_change(Change.from_row(row)))
 
     @classmethod
     def from_model(cls, row: QueueRow) -> "Queue":

@@ -62,7 +62,10 @@ PAGE = """<!doctype html>
     root.render(React.createElement(GraphiQL, {{
       fetcher,
       defaultHeaders: {headers},
-      defaultTabs: [{{ query: {query}, variables: {variables}, headers: {headers} }}],
+      defaultQuery: {query},
+      // The first tab's variables: GraphiQL 3 loads `variables` into the editor, not defaultTabs'.
+      variables: {variables},
+      defaultEditorToolsVisibility: "variables",
       shouldPersistHeaders: false,
     }}));
   </script>

@@ -43,19 +43,24 @@ export const FLOW_SCHEMAS = `
   }
 `;
 
-const ERROR_FIELDS = `
-  __typename
-  ... on Error { message code }
-  ... on InvalidInputError { field }
-  ... on NotFoundError { ids }
-  ... on VersionConflictError { currentVersion }
-  ... on DuplicateEnabledEventError { event enabledHookId enabledHook { id flowSchema { name } } }
-`;
+// A spread on a type outside a result union is invalid, so each mutation names its own.
+const ERRORS = {
+  InvalidInputError: "field",
+  NotFoundError: "ids",
+  VersionConflictError: "currentVersion",
+  FlowSchemaNotAllowedError: "schemaType",
+  DuplicateEnabledEventError: "event enabledHookId enabledHook { id flowSchema { name } }",
+};
+
+function errorFields(...types) {
+  const spreads = types.map((type) => `... on ${type} { ${ERRORS[type]} }`).join("\n");
+  return `__typename ... on Error { message code } ${spreads}`;
+}
 
 export const CREATE_HOOK = `
   mutation CreateHook($input: CreateQueueHookInput!) {
     createQueueHook(input: $input) {
-      ${ERROR_FIELDS}
+      ${errorFields("InvalidInputError", "NotFoundError", "FlowSchemaNotAllowedError", "DuplicateEnabledEventError")}
       ... on CreateQueueHookSuccess { hook { ${HOOK_FIELDS} } }
     }
   }
@@ -64,16 +69,20 @@ export const CREATE_HOOK = `
 export const UPDATE_HOOK = `
   mutation UpdateHook($input: UpdateQueueHookInput!) {
     updateQueueHook(input: $input) {
-      ${ERROR_FIELDS}
+      ${errorFields("InvalidInputError", "NotFoundError", "FlowSchemaNotAllowedError", "DuplicateEnabledEventError", "VersionConflictError")}
       ... on UpdateQueueHookSuccess { hook { ${HOOK_FIELDS} } }
     }
   }
 `;
 
+const SWITCH_ERRORS = errorFields(
+  "InvalidInputError", "NotFoundError", "DuplicateEnabledEventError", "VersionConflictError",
+);
+
 export const SET_ENABLED = `
   mutation SetEnabled($id: ID!, $enabled: Boolean!, $expectedVersion: Int) {
     setQueueHookEnabled(id: $id, enabled: $enabled, expectedVersion: $expectedVersion) {
-      ${ERROR_FIELDS}
+      ${SWITCH_ERRORS}
       ... on SetQueueHookEnabledSuccess { hook { ${HOOK_FIELDS} } }
     }
   }
@@ -82,7 +91,7 @@ export const SET_ENABLED = `
 export const DELETE_HOOKS = `
   mutation DeleteHooks($ids: [ID!]!) {
     deleteQueueHooks(ids: $ids) {
-      ${ERROR_FIELDS}
+      ${errorFields("InvalidInputError", "NotFoundError")}
       ... on DeleteQueueHooksSuccess { deletedIds }
     }
   }
@@ -126,7 +135,7 @@ export const REPLACE_ENABLED = `
   mutation ReplaceEnabled($id: ID!, $expectedVersion: Int) {
     setQueueHookEnabled(id: $id, enabled: true, expectedVersion: $expectedVersion,
                         replaceEnabled: true) {
-      ${ERROR_FIELDS}
+      ${SWITCH_ERRORS}
       ... on SetQueueHookEnabledSuccess {
         hook { ${HOOK_FIELDS} }
         disabledHook { ${HOOK_FIELDS} }

@@ -71,6 +71,14 @@ def shared_server(module_sqlite_url: str) -> Iterator[Server]:
         yield started
 
 
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A migrated SQLite file of the test's own (for a server it restarts)."""
+    database = tmp_path / "hooks.sqlite3"
+    shutil.copy(sqlite_template, database)
+    return f"sqlite://{database}"
+
+
 @dataclass
 class Watch:
     """What the pages of one browser context did that a user must never see."""

@@ -14,13 +14,16 @@ export function FlowSchemaSearch({ token, value, onChange, allowed, types, error
   const [problem, setProblem] = useState(null);
   const list = useRef(null);
   const loading = useRef(false);
+  const latest = useRef(0); // answers to an older search are dropped
 
   const search = text === (value?.name ?? "") ? "" : text;
 
   async function load(after) {
+    const ticket = after ? latest.current : (latest.current += 1);
     loading.current = true;
     try {
       const data = await request(token, FLOW_SCHEMAS, { search: search || null, after });
+      if (ticket !== latest.current) return;
       const page = data.flowSchemas;
       setResults((previous) => ({
         nodes: after ? [...previous.nodes, ...page.nodes] : page.nodes,

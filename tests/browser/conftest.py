@@ -83,6 +83,8 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
 class Watch:
     """What the pages of one browser context did that a user must never see."""
 
+    # A test that stops the server expects the browser's own "connection refused" lines.
+    server_goes_away: bool = False
     console_errors: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
     local: list[str] = field(default_factory=list)
@@ -93,7 +95,8 @@ class Watch:
         page.on("websocket", lambda socket: self._socket(socket.url))
 
     def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
+        refused = "net::ERR_CONNECTION_REFUSED" in message.text
+        if message.type == "error" and not (refused and self.server_goes_away):
             self.console_errors.append(f"{message.text} at {message.location}")
 
     def _socket(self, url: str) -> None:
@@ -113,10 +116,17 @@ class Pages:
         self.browser = browser
         self.opened: list[tuple[BrowserContext, Page, Watch]] = []
 
-    async def open(self, server: Server, path: str = "/", token: str | None = None) -> Page:
+    async def open(
+        self,
+        server: Server,
+        path: str = "/",
+        token: str | None = None,
+        *,
+        server_goes_away: bool = False,
+    ) -> Page:
         """`token`: put in sessionStorage first, as a user pasting one would."""
         context = await self.browser.new_context(viewport={"width": 1200, "height": 820})
-        watch = Watch()
+        watch = Watch(server_goes_away=server_goes_away)
 
         async def guard(route: Route) -> None:
             if watch.check(route.request.url):

@@ -51,7 +51,7 @@ async def test_a_restarted_server_under_an_open_page_misses_nothing(
         world = await new_queue(server, "Restart - inbound")
         await world.hook("Kept and changed", event="JOINED")
         await world.hook("Removed meanwhile", event="ANSWERED")
-        page = await pages.open(server, world.path)
+        page = await pages.open(server, world.path, server_goes_away=True)
         await live(page)
 
     await expect(page.get_by_role("status", name="Connection")).to_have_text("Reconnecting...")

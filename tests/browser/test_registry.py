@@ -173,12 +173,12 @@ async def test_flow_schema_search_by_prefix_with_more_on_scroll(
     page = await pages.open(shared_server, f"{world.path}/new")
     dialog = page.get_by_role("dialog", name="Add hook")
     search = dialog.get_by_role("combobox", name="Flow schema")
-    options = dialog.get_by_role("option")
+    options = dialog.get_by_role("listbox", name="Flow schemas").get_by_role("option")
 
     await search.fill("lookup")
     await expect(options).to_have_count(10)  # newest first, a page at a time
     await expect(options.first).to_contain_text("Lookup 15")
-    await dialog.get_by_role("listbox").evaluate("box => box.scrollTo(0, box.scrollHeight)")
+    await dialog.get_by_role("listbox", name="Flow schemas").evaluate("box => box.scrollTo(0, box.scrollHeight)")
     await expect(options).to_have_count(15)  # SERVICE and DEFAULT, never VOICE
     await search.fill("LOOKUP 1")
     await expect(options).to_have_count(6)

@@ -29,7 +29,7 @@ chromium:
 	@if [ "$$CI" = "true" ] && [ ! -x /usr/bin/chromium ]; then \
 		apt-get update -q && apt-get install -y -q chromium; fi
 
-## Migrate the SQLite file, seed the demo tenant, serve http://127.0.0.1:8000/graphql
+## Migrate the SQLite file, seed the demo tenant, serve the Hooks tab at http://127.0.0.1:8000/ (GraphiQL at /graphql)
 run: install
 	$(BIN)/python -m app migrate
 	$(BIN)/python -m app seed

@@ -178,7 +178,9 @@ async def test_flow_schema_search_by_prefix_with_more_on_scroll(
     await search.fill("lookup")
     await expect(options).to_have_count(10)  # newest first, a page at a time
     await expect(options.first).to_contain_text("Lookup 15")
-    await dialog.get_by_role("listbox", name="Flow schemas").evaluate("box => box.scrollTo(0, box.scrollHeight)")
+    await dialog.get_by_role("listbox", name="Flow schemas").evaluate(
+        "box => box.scrollTo(0, box.scrollHeight)"
+    )
     await expect(options).to_have_count(15)  # SERVICE and DEFAULT, never VOICE
     await search.fill("LOOKUP 1")
     await expect(options).to_have_count(6)

@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 CLIENT := tests/clients/graphql-ws
 CLIENT_INSTALLED := $(CLIENT)/node_modules/.installed
 
-.PHONY: install run test lint schema bench bench-delivery fuzz clean
+.PHONY: install chromium run test lint schema bench bench-delivery fuzz vendor-verify clean
 
 # uv installs exactly what uv.lock holds (versions and hashes); it lives in a venv of
 # its own (.tools), since `uv sync` removes from .venv whatever the lock does not list.
@@ -30,9 +30,15 @@ $(CLIENT_INSTALLED): $(CLIENT)/package-lock.json
 		npm ci --prefix $(CLIENT) --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: the reference graphql-ws client tests will skip (in CI they fail)"; fi
 
-install: $(INSTALLED) $(CLIENT_INSTALLED)
+install: $(INSTALLED) $(CLIENT_INSTALLED) chromium
 
-## Migrate the SQLite file, seed the demo tenant, serve http://127.0.0.1:8000/graphql
+# The browser tests drive Debian's chromium (never a downloaded one); CI installs it,
+# elsewhere they skip with a reason when it is missing.
+chromium:
+	@if [ "$$CI" = "true" ] && [ ! -x /usr/bin/chromium ]; then \
+		apt-get update -q && apt-get install -y -q chromium; fi
+
+## Migrate the SQLite file, seed the demo tenant, serve the Hooks tab at http://127.0.0.1:8000/ (GraphiQL at /graphql)
 run: install
 	$(BIN)/python -m app migrate
 	$(BIN)/python -m app seed
@@ -67,6 +73,10 @@ bench: install
 bench-delivery: install
 	$(BIN)/python -m bench.delivery --changes 200
 	$(BIN)/python -m bench.delivery --changes 200 --rate 100
+
+## Re-fetch the vendored front-end packages from npm and prove the files are theirs
+vendor-verify: install
+	$(BIN)/python -m tests.vendor_lock
 
 clean:
 	rm -rf $(VENV) .tools data .pytest_cache .mypy_cache .ruff_cache .hypothesis $(CLIENT)/node_modules

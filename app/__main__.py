@@ -115,26 +115,22 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
     import uvicorn
 
     from app.web.app import create_app
+    from app.web.demo import demo_token
 
     configure_logging(json_lines=settings.json_logs)
     # Migrations run in the app's startup, retried with the database connection.
     settings = settings.model_copy(update={"migrate_on_start": migrate_first})
-    url = f"http://{settings.host}:{settings.port}/graphql"
+    url = f"http://{settings.host}:{settings.port}"
     if settings.json_logs:  # one format in the log: the banner is a record too
         logging.getLogger("app").info(
             "serving", extra={"url": url, "graphiql": settings.serves_graphiql}
         )
+    elif settings.serves_graphiql:
+        print(f"\n  Hooks tab: {url}/\n  GraphiQL:  {url}/graphql")
     else:
-        print(f"\n  {'GraphiQL' if settings.serves_graphiql else 'GraphQL API'}: {url}")
-    if settings.prefill_graphiql_token:
-        token = issue_token(
-            settings.secret,
-            tenant=settings.demo_tenant,
-            user="demo",
-            permissions=tuple(ALL_PERMISSIONS),
-            ttl_seconds=12 * 3600,
-            algorithm=settings.jwt_algorithm,
-        )
+        print(f"\n  Hooks tab: {url}/\n  GraphQL API: {url}/graphql")
+    token = demo_token(settings) if settings.prefill_graphiql_token else None
+    if token:
         print(f"  Bearer token for tenant '{settings.demo_tenant}' (12 h):\n  {token}\n")
     listening: dict[str, Any] = {
         "host": settings.host,

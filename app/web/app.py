@@ -10,19 +10,20 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from app.core.database import database_answers
-from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.core.settings import Settings
 from app.graphql.schema import OperationLimits, build_schema
 from app.services.change_feed import ChangeFeed, prune_change_log
+from app.web.demo import demo_queue_id, demo_token
 from app.web.gc_tuning import keep_collections_short
 from app.web.graphiql import graphiql_page
 from app.web.graphql_http import GraphQLEndpoint
+from app.web.hooks_tab import hooks_tab_page
 from app.web.metrics import Metrics, database_pool_in_use
 from app.web.negotiation import wants_html
 from app.web.origins import CorsRefusal, RefusedOrigins
@@ -33,7 +34,7 @@ from app.web.ws import SubscriptionEndpoint
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-GRAPHIQL_TOKEN_TTL = 12 * 3600
+FAVICON = STATIC_DIR / "ui" / "favicon.svg"
 
 
 class HooksApp(Starlette):
@@ -113,8 +114,15 @@ def create_app(settings: Settings) -> HooksApp:
             and "query" not in request.query_params
             and wants_html(request.headers.get("accept"))
         ):
-            return graphiql_page(_graphiql_token(settings))
+            token = demo_token(settings) if settings.prefill_graphiql_token else None
+            return graphiql_page(token, await demo_queue_id(settings) if token else None)
         return await endpoint.handle(request)
+
+    async def hooks_tab(_: Request) -> Response:
+        return hooks_tab_page(demo_token(settings))
+
+    async def favicon(_: Request) -> Response:
+        return FileResponse(FAVICON, media_type="image/svg+xml")
 
     async def healthz(_: Request) -> Response:
         return JSONResponse(
@@ -164,6 +172,9 @@ def create_app(settings: Settings) -> HooksApp:
 
     app = HooksApp(
         routes=[
+            Route("/", hooks_tab),
+            Route("/favicon.ico", favicon),
+            Route("/favicon.svg", favicon),
             Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
             WebSocketRoute("/graphql", subscriptions.__call__),
             Route("/healthz", healthz),
@@ -207,17 +218,3 @@ async def _prune_periodically(settings: Settings) -> None:
             continue
         if removed:
             log.info("pruned %d change-log entries", removed)
-
-
-def _graphiql_token(settings: Settings) -> str | None:
-    """A demo-tenant token for GraphiQL's header editor, outside production only."""
-    if not settings.prefill_graphiql_token:
-        return None
-    return issue_token(
-        settings.secret,
-        tenant=settings.demo_tenant,
-        user="graphiql",
-        permissions=tuple(ALL_PERMISSIONS),
-        ttl_seconds=GRAPHIQL_TOKEN_TTL,
-        algorithm=settings.jwt_algorithm,
-    )

@@ -79,12 +79,14 @@ def running_servers(
     migrate: bool = False,
     logs: Path | None = None,
     env: dict[str, str] | None = None,
+    ports: list[int] | None = None,
 ) -> Iterator[list[Server]]:
-    """`count` servers started at once (as replicas are), each logging to logs/<n>.log."""
+    """`count` servers started at once (as replicas are), each logging to logs/<n>.log,
+    on `ports` (e.g. to restart one where its clients reconnect) or free ones."""
     servers = []
     try:
         for n in range(count):
-            port = free_port()
+            port = ports[n] if ports else free_port()
             output = open(logs / f"{n}.log", "wb") if logs else nullcontext(subprocess.DEVNULL)  # noqa: SIM115
             with output as log:  # the child keeps its own copy of the file
                 process = subprocess.Popen(

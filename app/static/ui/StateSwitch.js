@@ -1,0 +1,56 @@
+// The State switch: flips at once, sends the version it flipped from, and flips back if
+// the server refuses. A duplicate enabled event offers the atomic swap as one action.
+import { useState } from "preact/hooks";
+import { request } from "./api.js";
+import { REPLACE_ENABLED, SET_ENABLED } from "./documents.js";
+import { html } from "./html.js";
+
+export function StateSwitch({ token, hook, name, readOnly, onSaved, onStale }) {
+  const [shown, setShown] = useState(null); // the flipped value while the server decides
+  const [problem, setProblem] = useState(null);
+  const enabled = shown ?? hook.enabled;
+
+  async function send(document, variables, wanted) {
+    setShown(wanted);
+    setProblem(null);
+    try {
+      const data = await request(token, document, variables);
+      const result = data.setQueueHookEnabled;
+      if (result.__typename === "SetQueueHookEnabledSuccess") {
+        onSaved(result.hook, result.disabledHook ?? null);
+      } else if (result.__typename === "DuplicateEnabledEventError") {
+        setProblem({ message: result.message, other: result.enabledHook });
+      } else {
+        setProblem({ message: result.message });
+        if (result.__typename === "VersionConflictError") onStale();
+      }
+    } catch (error) {
+      setProblem({ message: `${error.message} The State was not changed.` });
+    } finally {
+      setShown(null);
+    }
+  }
+
+  const flip = () =>
+    send(SET_ENABLED, { id: hook.id, enabled: !hook.enabled, expectedVersion: hook.version }, !hook.enabled);
+  const replace = () => send(REPLACE_ENABLED, { id: hook.id, expectedVersion: hook.version }, true);
+
+  return html`
+    <div class="state">
+      <button type="button" role="switch" class="switch" aria-checked=${enabled ? "true" : "false"}
+              aria-label=${`State of ${name}`} disabled=${readOnly || shown !== null} onClick=${flip}>
+        <span class="knob" aria-hidden="true"></span>
+        <span class="switch-text">${enabled ? "Enabled" : "Disabled"}</span>
+      </button>
+      ${problem &&
+      html`<div class="switch-problem" role="alert">
+        <span>${problem.message}</span>
+        ${problem.other &&
+        html`<button type="button" class="link" onClick=${replace}>
+          Disable ${problem.other.flowSchema.name} and enable this one
+        </button>`}
+        <button type="button" class="link" aria-label="Dismiss" onClick=${() => setProblem(null)}>×</button>
+      </div>`}
+    </div>
+  `;
+}

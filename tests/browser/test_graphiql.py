@@ -26,6 +26,11 @@ async def test_a_graphiql_subscription_receives_a_change_made_over_http(
 
     # CodeMirror 5 (GraphiQL 3) exposes its instance on its element.
     await editor.evaluate("(element, text) => element.CodeMirror.setValue(text)", SUBSCRIPTION)
+    # GraphiQL takes an edit in after a debounce (clicking Run before that runs the
+    # previous document); it stores the tab's new state once it has.
+    await page.wait_for_function(
+        "() => (localStorage.getItem('graphiql:tabState') ?? '').includes('Watch')"
+    )
     await page.get_by_role("button", name="Execute query (Ctrl-Enter)").click()
     await expect(page.get_by_role("button", name="Stop query (Ctrl-Enter)")).to_be_visible()
     await world.hook("Seen in GraphiQL", event="JOINED")

@@ -47,14 +47,28 @@ def collect_frozen() -> int:
     return gc.get_freeze_count()
 
 
+class FrozenHeap:
+    """What the periodic task does, one tick at a time."""
+
+    def __init__(self, collect_every: float) -> None:
+        self.collect_every = collect_every
+        gc.freeze()
+        self.baseline = gc.get_freeze_count()
+        self.last_collect = time.monotonic()
+
+    def tick(self) -> bool:
+        """Freeze what is alive now; True when the frozen set was collected too."""
+        gc.freeze()
+        since = time.monotonic() - self.last_collect
+        if not collection_due(gc.get_freeze_count(), self.baseline, since, self.collect_every):
+            return False
+        self.baseline = collect_frozen()
+        self.last_collect = time.monotonic()
+        return True
+
+
 async def keep_collections_short(freeze_every: float, collect_every: float) -> None:
-    gc.freeze()
-    baseline = gc.get_freeze_count()
-    last_collect = time.monotonic()
+    heap = FrozenHeap(collect_every)
     while True:
         await asyncio.sleep(freeze_every)
-        gc.freeze()
-        since = time.monotonic() - last_collect
-        if collection_due(gc.get_freeze_count(), baseline, since, collect_every):
-            baseline = collect_frozen()
-            last_collect = time.monotonic()
+        heap.tick()

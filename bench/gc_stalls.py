@@ -302,7 +302,7 @@ def report(
     print(f"WebSockets idle {idle:.0f} s, then {changes} changes one at a time; then HTTP load")
     print(f"(wrk, 32 connections, cold registry query, one worker) for {load_seconds:.0f} s")
     print("old: freeze + gc.get_freeze_count() every second (commit 660ee5a)")
-    print("new: collect the unfrozen + freeze every second, growth by sys.getallocatedblocks()")
+    print("new: freeze every second, growth by sys.getallocatedblocks(), on a tick that is on time")
     print(f"{'':<38} {'old':>9} {'new':>9} {'new/old':>8}")
     for title, key in ROWS:
         old = statistics.median(r[key] for r in results["old"])

@@ -6,21 +6,20 @@ measured with bench/fanout.py) lands in the middle of a fan-out. Freezing moves
 what is alive now out of the collector's sight, cheaply; objects freed by
 reference counting are still freed at once.
 
-Each tick first collects what is not frozen yet (everything that arrived since
-the last tick, never the frozen set: a frozen object is not in any generation a
-collection walks), then freezes the survivors, so garbage is never frozen.
+What freezing costs: cyclic garbage that was alive at a freeze (the objects of
+requests in flight at that moment) is not collected until an unfreeze. Under a
+steady HTTP load that grew the process by about 2.7 MiB/s (370 requests/s, one
+worker), so the frozen set is also collected once the Python heap has grown by
+a quarter since the last such collection (CPython's own rule for full
+collections), and at least every `collect_every` seconds.
 
-What freezing still costs: cyclic garbage that was alive at a freeze (the
-objects of requests in flight at that moment) is not collected until an
-unfreeze. Under a steady HTTP load that once grew the process by about 2.7 MiB/s
-(370 requests/s, one worker), so the frozen set is also collected once the
-Python heap has grown by a quarter since the last such collection (CPython's own
-rule for full collections), and at least every `collect_every` seconds.
-
-How much grew is read with `sys.getallocatedblocks()`, which reads one header
-per 16 KiB pool. `gc.get_freeze_count()` must not be used on a timer: in CPython
-3.11 it walks every frozen object, a 180 ms stall every second at 10,000 idle
-subscribers. bench/gc_stalls.py measures both.
+The growth is read with `sys.getallocatedblocks()`, which reads one header per
+16 KiB pool (about 0.1 ms at 6 million blocks). `gc.get_freeze_count()` must
+not be used on a timer: in CPython 3.11 it walks every frozen object, which
+stalled the loop 180 ms every second at 10,000 idle subscribers (bench/gc_stalls.py).
+Nor does a tick collect the young generations before freezing: after a fan-out
+they hold a great many objects, and a collection there resets CPython's own
+measure of the old generation, so that more full collections follow.
 
 A due collection waits for a tick that wakes on time: a late tick means the loop
 is busy (a fan-out in progress), and a full collection then would stall it. It
@@ -60,12 +59,6 @@ def collect_frozen() -> None:
     )
 
 
-def collect_young_and_freeze() -> None:
-    """Collect what is not frozen (only that is walked), then freeze the survivors."""
-    gc.collect()
-    gc.freeze()
-
-
 class FrozenHeap:
     """What the periodic task does, one tick at a time."""
 
@@ -75,7 +68,7 @@ class FrozenHeap:
 
     def __init__(self, collect_every: float) -> None:
         self.collect_every = collect_every
-        collect_young_and_freeze()
+        gc.freeze()
         self.baseline = sys.getallocatedblocks()
         self.last_collect = time.monotonic()
         self.deferred = 0
@@ -85,7 +78,7 @@ class FrozenHeap:
 
         `late`: how long after its time the tick woke.
         """
-        collect_young_and_freeze()
+        gc.freeze()
         since = time.monotonic() - self.last_collect
         if not collection_due(sys.getallocatedblocks(), self.baseline, since, self.collect_every):
             return False

@@ -79,20 +79,6 @@ def test_a_tick_does_not_walk_the_frozen_objects(thawed: None) -> None:
     del heap_objects
 
 
-def test_garbage_already_unreachable_at_a_tick_is_not_frozen(thawed: None) -> None:
-    heap = FrozenHeap(collect_every=3600)
-    gc.disable()  # no automatic collection may get to the garbage before the tick does
-    try:
-        garbage = cycles(1000)
-        watch = weakref.ref(garbage[-1])
-        del garbage
-
-        assert heap.tick() is False, "a full collection ran"
-        assert watch() is None, "garbage was frozen, to be kept until the next full collection"
-    finally:
-        gc.enable()
-
-
 def test_an_idle_frozen_heap_is_not_collected_again(thawed: None) -> None:
     live = cycles(50_000)
     heap = FrozenHeap(collect_every=3600)

@@ -50,7 +50,11 @@ def snapshot(hook: QueueHook) -> dict[str, Any]:
 
 
 async def append(queue_id: int, tenant: str, entries: list[ChangeEntry]) -> int:
-    """Log changes of one queue in the current transaction; return the newest revision."""
+    """Log changes of one queue in the current transaction; return the newest revision.
+
+    The caller holds the queue's row lock already (the lock order in app/services):
+    bumping the revision must never be what first locks the queue, since by then
+    the transaction may hold rows that come after it in that order."""
     await Queue.filter(id=queue_id).update(revision=F("revision") + len(entries))
     newest: int = await Queue.filter(id=queue_id).first().values_list("revision", flat=True)  # type: ignore[assignment]
     first = newest - len(entries) + 1

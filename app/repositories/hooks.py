@@ -63,15 +63,25 @@ async def get_many(tenant: str, hook_ids: list[int]) -> list[QueueHook]:
 
 
 async def queue_of(tenant: str, hook_ids: Collection[int]) -> dict[int, int]:
-    """Map each existing hook id of the tenant to its queue id, locking the rows
-    (on PostgreSQL) until the transaction ends."""
-    rows = (
-        await _scoped(tenant)
-        .select_for_update()
-        .filter(id__in=list(hook_ids))
-        .values_list("id", "queue_id")
-    )
+    """Map each existing hook id of the tenant to its queue id; takes no lock (a
+    hook never moves to another queue, so this says which queues to lock)."""
+    rows = await _scoped(tenant).filter(id__in=list(hook_ids)).values_list("id", "queue_id")
     return {int(hook_id): int(queue_id) for hook_id, queue_id in rows}
+
+
+async def lock(hook_ids: Collection[int], queue_ids: Collection[int]) -> dict[int, int]:
+    """Lock the hooks among `hook_ids` that are in `queue_ids` (already locked by the
+    caller, which checked their tenant), in id order, until the transaction ends
+    (FOR UPDATE on PostgreSQL); map each to its queue id.
+
+    Whole rows on purpose: Tortoise drops FOR UPDATE from `values_list()` queries."""
+    rows = (
+        await QueueHook.filter(id__in=sorted(set(hook_ids)), queue_id__in=sorted(set(queue_ids)))
+        .select_for_update()
+        .order_by("id")
+        .only("id", "queue_id")
+    )
+    return {row.pk: row.queue_id for row in rows}
 
 
 async def existing_ids(tenant: str, hook_ids: Collection[int]) -> set[int]:
@@ -193,8 +203,16 @@ def _hook_row(row: dict[str, Any]) -> HookRow:
     )
 
 
-async def using_schema(schema_id: int) -> list[QueueHook]:
-    return await QueueHook.filter(schema_id=schema_id).select_related("schema").order_by("id")
+async def using_schema(schema_id: int, queue_ids: Collection[int] | None = None) -> list[QueueHook]:
+    query = QueueHook.filter(schema_id=schema_id)
+    if queue_ids is not None:
+        query = query.filter(queue_id__in=list(queue_ids))
+    return await query.select_related("schema").order_by("id")
+
+
+async def queues_using_schema(schema_id: int) -> set[int]:
+    ids = await QueueHook.filter(schema_id=schema_id).distinct().values_list("queue_id", flat=True)
+    return {int(i) for i in ids}  # type: ignore[call-overload]
 
 
 async def count_in_queue(tenant: str, queue_id: int, hook_filter: HookFilter) -> int:

@@ -69,21 +69,6 @@ async def queue_of(tenant: str, hook_ids: Collection[int]) -> dict[int, int]:
     return {int(hook_id): int(queue_id) for hook_id, queue_id in rows}
 
 
-async def lock(hook_ids: Collection[int], queue_ids: Collection[int]) -> dict[int, int]:
-    """Lock the hooks among `hook_ids` that are in `queue_ids` (already locked by the
-    caller, which checked their tenant), in id order, until the transaction ends
-    (FOR UPDATE on PostgreSQL); map each to its queue id.
-
-    Whole rows on purpose: Tortoise drops FOR UPDATE from `values_list()` queries."""
-    rows = (
-        await QueueHook.filter(id__in=sorted(set(hook_ids)), queue_id__in=sorted(set(queue_ids)))
-        .select_for_update()
-        .order_by("id")
-        .only("id", "queue_id")
-    )
-    return {row.pk: row.queue_id for row in rows}
-
-
 async def existing_ids(tenant: str, hook_ids: Collection[int]) -> set[int]:
     found = await _scoped(tenant).filter(id__in=list(hook_ids)).values_list("id", flat=True)
     return {int(i) for i in found}  # type: ignore[call-overload]
@@ -299,3 +284,15 @@ async def update_if_version(hook_id: int, version: int, changes: HookChanges, us
 
 async def delete_many(hook_ids: Collection[int]) -> None:
     await QueueHook.filter(id__in=list(hook_ids)).delete()
+
+
+def locking(hook_ids: Collection[int]) -> QuerySet[QueueHook]:
+    """The hooks' rows, locked (on PostgreSQL) until the transaction ends, in ascending id
+    order: PostgreSQL locks rows in the order the query returns them. No join, so that
+    only hook rows are locked, and whole rows: `values_list()` would drop FOR UPDATE."""
+    return QueueHook.filter(id__in=sorted(set(hook_ids))).order_by("id").select_for_update()
+
+
+async def lock_in_id_order(hook_ids: Collection[int]) -> dict[int, QueueHook]:
+    """Lock the hooks' rows in ascending id order; return those that exist, by id."""
+    return {row.pk: row for row in await locking(hook_ids)}

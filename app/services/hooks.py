@@ -202,9 +202,11 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
     async with in_transaction():
         # Lock order (app/services): the hooks' queues, then the hooks. Read again
         # under the locks: a hook removed while we waited is missing now.
-        queue_ids = set((await hook_repo.queue_of(principal.tenant, wanted)).values())
-        await queue_repo.lock(principal.tenant, queue_ids)
-        found = await hook_repo.lock(wanted, queue_ids)
+        queue_ids = set(
+            await queue_repo.lock(principal.tenant, await _queues_of(principal, wanted))
+        )
+        locked = await hook_repo.lock_in_id_order(wanted)
+        found = {pk: hook.queue_id for pk, hook in locked.items() if hook.queue_id in queue_ids}
         missing = [i for i in wanted if i not in found]
         if missing:
             raise NotFound("queue hook", missing)
@@ -218,6 +220,12 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
         await change_repo.notify(set(by_queue))
     changes_committed.send(set(by_queue))
     return wanted
+
+
+async def _queues_of(principal: Principal, hook_ids: list[int]) -> set[int]:
+    """The queues of the caller's hooks among `hook_ids`, read without a lock: a hook
+    never moves to another queue, so this says which queues to lock."""
+    return set((await hook_repo.queue_of(principal.tenant, hook_ids)).values())
 
 
 def _check_schema(schema_id: int, schema_type: FlowSchemaType | None) -> None:

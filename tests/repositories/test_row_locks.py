@@ -50,11 +50,11 @@ async def test_locking_hooks_sends_for_update_and_holds_the_rows(
 
     async with in_transaction():
         with caplog.at_level(logging.DEBUG, logger=QUERY_LOG):
-            locked = await hook_repo.lock(hooks[:2], [queue.pk])
+            locked = await hook_repo.lock_in_id_order(hooks[1::-1])
         held = not await can_lock(database, "queue_hook", hooks[:2], "FOR UPDATE")
         others_free = await can_lock(database, "queue_hook", hooks[2:], "FOR UPDATE")
 
-    assert locked == dict.fromkeys(hooks[:2], queue.pk)
+    assert list(locked) == hooks[:2]
     (statement,) = sent(caplog)
     assert 'ORDER BY "id" ASC FOR UPDATE:' in statement, statement
     assert held

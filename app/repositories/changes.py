@@ -60,7 +60,11 @@ def removal(hook: QueueHook) -> ChangeEntry:
 
 async def append(queue_id: int, tenant: str, entries: list[ChangeEntry], *, changed_by: str) -> int:
     """Log changes of one queue, made by the user `changed_by`, in the current
-    transaction; return the newest revision."""
+    transaction; return the newest revision.
+
+    The caller holds the queue's row lock already (the lock order in app/services):
+    bumping the revision must never be what first locks the queue, since by then
+    the transaction may hold rows that come after it in that order."""
     await Queue.filter(id=queue_id).update(revision=F("revision") + len(entries))
     newest: int = await Queue.filter(id=queue_id).first().values_list("revision", flat=True)  # type: ignore[assignment]
     first = newest - len(entries) + 1

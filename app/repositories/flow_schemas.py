@@ -1,5 +1,6 @@
 from collections.abc import Collection
 
+from tortoise import connections
 from tortoise.queryset import QuerySet
 
 from app.core.pagination import PageRequest
@@ -24,6 +25,28 @@ def _searched(
 
 async def get(tenant: str, schema_id: int) -> FlowSchema | None:
     return await _scoped(tenant).get_or_none(id=schema_id)
+
+
+async def get_for_update(tenant: str, schema_id: int) -> FlowSchema | None:
+    """The schema, its row locked until the transaction ends (FOR UPDATE on PostgreSQL)."""
+    return await _scoped(tenant).select_for_update().get_or_none(id=schema_id)
+
+
+# Tortoise's select_for_update() has no shared mode.
+REFERENCE_SQL = {
+    "postgres": 'SELECT "type" FROM "flow_schema" WHERE "id" = $1 AND "tenant" = $2 FOR SHARE',
+    "sqlite": 'SELECT "type" FROM "flow_schema" WHERE "id" = ? AND "tenant" = ?',
+}
+
+
+async def lock_for_reference(tenant: str, schema_id: int) -> FlowSchemaType | None:
+    """The type of the tenant's schema, its row share-locked until the transaction
+    ends (FOR SHARE on PostgreSQL): hooks may be pointed at it concurrently, but it
+    cannot be renamed or deleted meanwhile. None if there is no such schema."""
+    connection = connections.get("default")
+    sql = REFERENCE_SQL["postgres" if connection.capabilities.dialect == "postgres" else "sqlite"]
+    rows = await connection.execute_query_dict(sql, [schema_id, tenant])
+    return FlowSchemaType(rows[0]["type"]) if rows else None
 
 
 async def get_many(tenant: str, schema_ids: list[int]) -> list[FlowSchema]:

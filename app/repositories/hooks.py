@@ -63,14 +63,9 @@ async def get_many(tenant: str, hook_ids: list[int]) -> list[QueueHook]:
 
 
 async def queue_of(tenant: str, hook_ids: Collection[int]) -> dict[int, int]:
-    """Map each existing hook id of the tenant to its queue id, locking the rows
-    (on PostgreSQL) until the transaction ends."""
-    rows = (
-        await _scoped(tenant)
-        .select_for_update()
-        .filter(id__in=list(hook_ids))
-        .values_list("id", "queue_id")
-    )
+    """Map each existing hook id of the tenant to its queue id; takes no lock (a
+    hook never moves to another queue, so this says which queues to lock)."""
+    rows = await _scoped(tenant).filter(id__in=list(hook_ids)).values_list("id", "queue_id")
     return {int(hook_id): int(queue_id) for hook_id, queue_id in rows}
 
 
@@ -193,8 +188,16 @@ def _hook_row(row: dict[str, Any]) -> HookRow:
     )
 
 
-async def using_schema(schema_id: int) -> list[QueueHook]:
-    return await QueueHook.filter(schema_id=schema_id).select_related("schema").order_by("id")
+async def using_schema(schema_id: int, queue_ids: Collection[int] | None = None) -> list[QueueHook]:
+    query = QueueHook.filter(schema_id=schema_id)
+    if queue_ids is not None:
+        query = query.filter(queue_id__in=list(queue_ids))
+    return await query.select_related("schema").order_by("id")
+
+
+async def queues_using_schema(schema_id: int) -> set[int]:
+    ids = await QueueHook.filter(schema_id=schema_id).distinct().values_list("queue_id", flat=True)
+    return {int(i) for i in ids}  # type: ignore[call-overload]
 
 
 async def count_in_queue(tenant: str, queue_id: int, hook_filter: HookFilter) -> int:

@@ -1,3 +1,5 @@
+from collections.abc import Collection
+
 from tortoise import connections
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
@@ -31,7 +33,23 @@ async def exists(tenant: str, queue_id: int) -> bool:
 
 
 async def get_for_update(tenant: str, queue_id: int) -> Queue | None:
+    """The queue, its row locked until the transaction ends (FOR UPDATE on PostgreSQL)."""
     return await _scoped(tenant).select_for_update().get_or_none(id=queue_id)
+
+
+async def lock(tenant: str, queue_ids: Collection[int]) -> list[int]:
+    """Lock the tenant's queues among `queue_ids` in id order until the transaction
+    ends (FOR UPDATE on PostgreSQL); return the ids of those that exist.
+
+    Whole rows on purpose: Tortoise drops FOR UPDATE from `values_list()` queries."""
+    rows = (
+        await _scoped(tenant)
+        .filter(id__in=sorted(set(queue_ids)))
+        .select_for_update()
+        .order_by("id")
+        .only("id")
+    )
+    return [row.pk for row in rows]
 
 
 async def search(tenant: str, prefix: str | None, page: PageRequest) -> Window[Queue]:

@@ -11,6 +11,7 @@ from app.models.enums import HOOK_FLOW_SCHEMA_TYPES
 from app.repositories import changes as change_repo
 from app.repositories import flow_schemas as schema_repo
 from app.repositories import hooks as hook_repo
+from app.repositories import queues as queue_repo
 from app.repositories.changes import ChangeEntry
 from app.repositories.hooks import SchemaRow
 
@@ -63,19 +64,23 @@ async def rename_flow_schema(principal: Principal, schema_id: int, name: str) ->
     """Raises NotFound, InvalidInput."""
     principal.require(Permission.FLOWS_WRITE)
     new_name = clean_name("name", name)
+    tenant = principal.tenant
     async with in_transaction():
-        schema = await schema_repo.get(principal.tenant, schema_id)
+        # Lock order (app/services): the schema, then the queues of its hooks. While
+        # we hold the schema no hook can start using it; some may go meanwhile.
+        schema = await schema_repo.get_for_update(tenant, schema_id)
         if schema is None:
             raise NotFound("flow schema", [schema_id])
         renamed = await schema_repo.rename(schema, new_name)
+        queue_ids = await queue_repo.lock(tenant, await hook_repo.queues_using_schema(schema_id))
         # Hooks show their schema's name: log an update of each, so that live
         # lists and cached pages of their queues move on too.
         by_queue: dict[int, list[ChangeEntry]] = {}
-        for hook in await hook_repo.using_schema(schema_id):
+        for hook in await hook_repo.using_schema(schema_id, queue_ids):
             entry = ChangeEntry(ChangeKind.UPDATED, hook.pk, change_repo.snapshot(hook))
             by_queue.setdefault(hook.queue_id, []).append(entry)
         for queue_id, entries in sorted(by_queue.items()):
-            await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
+            await change_repo.append(queue_id, tenant, entries, changed_by=principal.user)
         if by_queue:
             await change_repo.notify(set(by_queue))
     if by_queue:
@@ -87,7 +92,8 @@ async def delete_flow_schema(principal: Principal, schema_id: int) -> None:
     """Raises NotFound, FlowSchemaInUse (with the number of hooks that use it)."""
     principal.require(Permission.FLOWS_WRITE)
     async with in_transaction():
-        schema = await schema_repo.get(principal.tenant, schema_id)
+        # Locked first (app/services): no hook can start using it before we are done.
+        schema = await schema_repo.get_for_update(principal.tenant, schema_id)
         if schema is None:
             raise NotFound("flow schema", [schema_id])
         in_use = await schema_repo.hooks_using(schema_id)

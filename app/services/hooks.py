@@ -22,7 +22,7 @@ from app.core.errors import (
 from app.core.identity import Permission, Principal
 from app.core.pagination import PageRequest
 from app.core.signals import changes_committed
-from app.models import ChangeKind, QueueHook, QueueHookEvent
+from app.models import ChangeKind, FlowSchemaType, QueueHook, QueueHookEvent
 from app.models.enums import HOOK_FLOW_SCHEMA_TYPES
 from app.repositories import changes as change_repo
 from app.repositories import flow_schemas as schema_repo
@@ -95,12 +95,14 @@ async def create_hook(
 ) -> QueueHook:
     """Raises NotFound, FlowSchemaNotAllowed, DuplicateEnabledEvent."""
     principal.require(Permission.QUEUES_WRITE)
+    tenant = principal.tenant
     try:
         async with in_transaction():
-            queue = await queue_repo.get_for_update(principal.tenant, queue_id)
-            if queue is None:
+            # Lock order (app/services): the flow schema, then the queue.
+            schema_type = await schema_repo.lock_for_reference(tenant, schema_id)
+            if await queue_repo.get_for_update(tenant, queue_id) is None:
                 raise NotFound("queue", [queue_id])
-            await _check_schema(principal.tenant, schema_id)
+            _check_schema(schema_id, schema_type)
             if enabled:
                 await _check_event_free(queue_id, event, except_id=None)
             created = await hook_repo.create(
@@ -123,11 +125,55 @@ async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) ->
     """Apply a partial update; raises NotFound, FlowSchemaNotAllowed,
     DuplicateEnabledEvent, VersionConflict."""
     principal.require(Permission.QUEUES_WRITE)
-    hook = await hook_repo.get(principal.tenant, hook_id)
-    if hook is None:
+    tenant = principal.tenant
+    seen = await hook_repo.get(tenant, hook_id)
+    if seen is None:
         raise NotFound("queue hook", [hook_id])
+    _check_version(seen, update)
+    if not _changes(seen, update):
+        return seen
+    try:
+        async with in_transaction():
+            # Lock order (app/services): the flow schema it is pointed at, then its
+            # queue (a hook never moves); under that lock nobody else writes the hook.
+            schema_type = None
+            if update.schema_id is not UNSET:
+                schema_type = await schema_repo.lock_for_reference(tenant, update.schema_id)
+            hook = None
+            if await queue_repo.get_for_update(tenant, seen.queue_id) is not None:
+                hook = await hook_repo.get(tenant, hook_id)
+            if hook is None:
+                raise NotFound("queue hook", [hook_id])
+            _check_version(hook, update)
+            changes = _changes(hook, update)
+            if not changes:
+                return hook
+            if "schema_id" in changes:
+                _check_schema(update.schema_id, schema_type)
+            event = QueueHookEvent(changes.get("event", hook.event))
+            if changes.get("enabled", hook.enabled):
+                await _check_event_free(hook.queue_id, event, except_id=hook_id)
+            if not await hook_repo.update_if_version(
+                hook_id, hook.version, HookChanges(changes), principal.user
+            ):  # cannot happen under the queue's lock; kept as the last line of defence
+                raise VersionConflict(hook_id, hook.version)
+            updated = await _reload(principal, hook_id)
+            await _log(principal, hook.queue_id, [_entry(ChangeKind.UPDATED, updated)])
+    except IntegrityError:
+        event = QueueHookEvent(update.event if update.event is not UNSET else seen.event)
+        await _check_event_free(seen.queue_id, event, except_id=hook_id)
+        raise
+    changes_committed.send({seen.queue_id})
+    return updated
+
+
+def _check_version(hook: QueueHook, update: HookUpdate) -> None:
     if update.expected_version is not None and update.expected_version != hook.version:
-        raise VersionConflict(hook_id, hook.version)
+        raise VersionConflict(hook.pk, hook.version)
+
+
+def _changes(hook: QueueHook, update: HookUpdate) -> dict[str, Any]:
+    """The fields `update` gives that differ from the hook's."""
     changes: dict[str, Any] = {}
     if update.event is not UNSET and update.event != hook.event:
         changes["event"] = update.event
@@ -135,32 +181,7 @@ async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) ->
         changes["schema_id"] = update.schema_id
     if update.enabled is not UNSET and update.enabled != hook.enabled:
         changes["enabled"] = update.enabled
-    if not changes:
-        return hook
-    event = QueueHookEvent(changes.get("event", hook.event))
-    enabled = bool(changes.get("enabled", hook.enabled))
-    try:
-        async with in_transaction():
-            if "schema_id" in changes:
-                await _check_schema(principal.tenant, changes["schema_id"])
-            if enabled:
-                await _check_event_free(hook.queue_id, event, except_id=hook_id)
-            # Compare-and-set on the version read above: a concurrent writer makes
-            # this a conflict instead of a lost update.
-            if not await hook_repo.update_if_version(
-                hook_id, hook.version, HookChanges(changes), principal.user
-            ):
-                current = await hook_repo.get(principal.tenant, hook_id)
-                if current is None:
-                    raise NotFound("queue hook", [hook_id])
-                raise VersionConflict(hook_id, current.version)
-            updated = await _reload(principal, hook_id)
-            await _log(principal, hook.queue_id, [_entry(ChangeKind.UPDATED, updated)])
-    except IntegrityError:
-        await _check_event_free(hook.queue_id, event, except_id=hook_id)
-        raise
-    changes_committed.send({hook.queue_id})
-    return updated
+    return changes
 
 
 async def missing_hooks(principal: Principal, hook_ids: Collection[int]) -> list[int]:
@@ -179,11 +200,17 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
     if len(wanted) > MAX_BULK_DELETE:
         raise InvalidInput("ids", f"at most {MAX_BULK_DELETE} hooks can be removed at once")
     async with in_transaction():
-        found = await hook_repo.queue_of(principal.tenant, wanted)
+        # Lock order (app/services): the hooks' queues, then the hooks. Read again
+        # under the locks: a hook removed while we waited is missing now.
+        queue_ids = set(
+            await queue_repo.lock(principal.tenant, await _queues_of(principal, wanted))
+        )
+        locked = await hook_repo.lock_in_id_order(wanted)
+        found = {pk: hook.queue_id for pk, hook in locked.items() if hook.queue_id in queue_ids}
         missing = [i for i in wanted if i not in found]
         if missing:
             raise NotFound("queue hook", missing)
-        # The rows are locked since queue_of: nobody can remove them meanwhile.
+        # Each removal carries the hook as it is now, read under the locks.
         by_queue = await _removals(principal, wanted)
         await hook_repo.delete_many(wanted)
         for queue_id, entries in sorted(by_queue.items()):
@@ -193,12 +220,17 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
     return wanted
 
 
-async def _check_schema(tenant: str, schema_id: int) -> None:
-    schema = await schema_repo.get(tenant, schema_id)
-    if schema is None:
+async def _queues_of(principal: Principal, hook_ids: list[int]) -> set[int]:
+    """The queues of the caller's hooks among `hook_ids`, read without a lock: a hook
+    never moves to another queue, so this says which queues to lock."""
+    return set((await hook_repo.queue_of(principal.tenant, hook_ids)).values())
+
+
+def _check_schema(schema_id: int, schema_type: FlowSchemaType | None) -> None:
+    if schema_type is None:
         raise NotFound("flow schema", [schema_id])
-    if schema.type not in HOOK_FLOW_SCHEMA_TYPES:
-        raise FlowSchemaNotAllowed(schema.type, sorted(HOOK_FLOW_SCHEMA_TYPES))
+    if schema_type not in HOOK_FLOW_SCHEMA_TYPES:
+        raise FlowSchemaNotAllowed(schema_type, sorted(HOOK_FLOW_SCHEMA_TYPES))
 
 
 async def _check_event_free(queue_id: int, event: QueueHookEvent, except_id: int | None) -> None:

@@ -72,6 +72,7 @@ async def delete_queue(principal: Principal, queue_id: int) -> DeletedQueue:
     """Delete a queue with all its hooks in one transaction; raises NotFound."""
     principal.require(Permission.QUEUES_WRITE)
     async with in_transaction():
+        # Lock order (app/services): the queue, then (by deleting them) its hooks.
         queue = await queue_repo.get_for_update(principal.tenant, queue_id)
         if queue is None:
             raise NotFound("queue", [queue_id])

@@ -11,7 +11,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
@@ -21,7 +20,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from app.graphql.execution import FastLeavesExecutionContext
-from app.graphql.extensions import ClassifyErrors
+from app.graphql.extensions import ClassifyErrors, ParseCache
 from app.graphql.flow_schemas.mutations import FlowSchemaMutations
 from app.graphql.flow_schemas.queries import FlowSchemaQueries
 from app.graphql.flow_schemas.types import FlowSchema
@@ -103,7 +102,7 @@ def build_schema(
             mask_internal=mask_internal_errors, hide_suggestions=not suggestions
         ),
         lambda: MaxTokensLimiter(max_token_count=limits.tokens),
-        lambda: ParserCache(maxsize=1024),
+        ParseCache,
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
         cost_limit(limits.cost, formulas),

@@ -114,6 +114,8 @@ class TokenVerifier:
 
 def _principal(claims: dict[str, Any]) -> Principal:
     tenant, user, scope = claims.get("tenant"), claims.get("sub"), claims.get("scope", "")
+    if not isinstance(tenant, str) or not isinstance(user, str):
+        raise NotAuthenticated("the token names no tenant or user")
     if not _printable(tenant) or not _printable(user):
         raise NotAuthenticated("the token names no tenant or user")
     if not isinstance(scope, str):
@@ -128,11 +130,7 @@ def _principal(claims: dict[str, Any]) -> Principal:
     )
 
 
-def _printable(value: Any) -> bool:
-    """A non-blank string without control characters: it is stored and queried
-    (PostgreSQL refuses a NUL byte) and written to logs."""
-    return (
-        isinstance(value, str)
-        and bool(value.strip())
-        and not any(ord(ch) < 32 or ch == "\x7f" for ch in value)
-    )
+def _printable(value: str) -> bool:
+    """Non-blank, without control characters: it is stored and queried (PostgreSQL
+    refuses a NUL byte) and written to logs."""
+    return bool(value.strip()) and not any(ord(ch) < 32 or ch == "\x7f" for ch in value)

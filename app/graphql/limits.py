@@ -26,6 +26,7 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -128,14 +129,17 @@ def _root_type(schema: GraphQLSchema, operation: OperationType) -> GraphQLObject
 
 
 def _formula(selection_set: SelectionSetNode | None, parent: Any, schema: GraphQLSchema) -> Formula:
-    if selection_set is None or not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+    # A union's members are reached through fragments (a mutation's result, a change).
+    if selection_set is None or not isinstance(
+        parent, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+    ):
         return EMPTY
     fields = 0
     nested: list[tuple[PageSize | None, Formula]] = []
     fragments: list[str] = []
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            field = parent.fields.get(selection.name.value)
+            field = getattr(parent, "fields", {}).get(selection.name.value)
             if field is None:
                 continue  # __typename, or a field validation has refused
             fields += 1
@@ -232,6 +236,39 @@ def cost_refusal(
         return None
     value = cost.evaluate(coerced.coerced)
     return too_costly(value, limit, cost.operation) if value > limit else None
+
+
+def variable_and_cost_errors(
+    schema: GraphQLSchema,
+    formulas: FormulaCache,
+    limit: int,
+    *,
+    query: str,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any],
+) -> list[GraphQLError]:
+    """What execution would refuse a valid document with before running it: its
+    variables (BAD_USER_INPUT, as ClassifyErrors codes them) and its cost. For
+    transports that check an operation before running it their own way."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return []
+    coerced = get_variable_values(
+        schema, operation.variable_definitions or (), dict(variables), max_errors=50
+    )
+    if isinstance(coerced, list):
+        return [
+            GraphQLError(
+                e.message, e.nodes, extensions={**(e.extensions or {}), "code": "BAD_USER_INPUT"}
+            )
+            for e in coerced
+        ]
+    refusal = cost_refusal(
+        schema, formulas, limit, query=query, document=document,
+        operation_name=operation_name, variables=variables,
+    )  # fmt: skip
+    return [refusal] if refusal is not None else []
 
 
 def cost_limit(limit: int, formulas: FormulaCache) -> Callable[[], SchemaExtension]:

@@ -140,3 +140,16 @@ async def test_a_cost_past_what_json_carries_is_reported_saturated() -> None:
     ]
     assert "more than 9007199254740991 fields" in str(errors[0]["message"])
     orjson.dumps(errors)  # what the transports do with it
+
+
+async def test_fields_under_a_union_count() -> None:
+    """A mutation's result is a union: its members' fields cost as any others."""
+    query = """mutation($id: ID!) { renameQueue(id: $id, name: "x") {
+      ... on RenameQueueSuccess { queue { hooks(first: 100) { nodes {
+        queue { hooks(first: 100) { nodes { id } } } } } } } } }"""
+
+    errors = await errors_of(query, {"id": "UXVldWU6MQ"}, schema=COST_ONLY)
+
+    assert [e["extensions"] for e in errors] == [
+        {"code": "QUERY_TOO_COSTLY", "cost": 1 + 1 + 1 + 100 * (1 + 1 + 1 + 100 * 2), "limit": 3000}
+    ]

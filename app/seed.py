@@ -51,7 +51,14 @@ async def seed_demo(tenant: str) -> bool:
     existing = await queue_service.search_queues(
         principal,
         None,
-        page_request(first=1, after=None, last=None, before=None, sort=queue_service.QUEUE_SORT),
+        page_request(
+            first=1,
+            after=None,
+            last=None,
+            before=None,
+            sort=queue_service.QUEUE_SORT,
+            value_type=str,
+        ),
     )
     if existing.rows:
         return False

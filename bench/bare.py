@@ -48,7 +48,7 @@ async def page(request: Request) -> Response:
     count_where = " AND ".join(where)
     count_args = list(args)
     if variables.get("after"):
-        key = decode_cursor(variables["after"], SORT, "after")
+        key = decode_cursor(variables["after"], SORT, str, "after")
         args += [key.value, key.id]
         where.append(f"(h.event, h.id) > (${len(args) - 1}, ${len(args)})")
     pool: asyncpg.Pool = request.app.state.pool

@@ -114,13 +114,23 @@ class TokenVerifier:
 
 def _principal(claims: dict[str, Any]) -> Principal:
     tenant, user, scope = claims.get("tenant"), claims.get("sub"), claims.get("scope", "")
-    if not isinstance(tenant, str) or not tenant or not isinstance(user, str):
+    if not isinstance(tenant, str) or not isinstance(user, str):
+        raise NotAuthenticated("the token names no tenant or user")
+    if not _printable(tenant) or not _printable(user):
         raise NotAuthenticated("the token names no tenant or user")
     if not isinstance(scope, str):
         raise NotAuthenticated("the token's scope must be a space-separated string")
     return Principal(
         user=user,
         tenant=tenant,
-        permissions=frozenset(scope.split()),
+        # RFC 6749 section 3.3: scopes are separated by spaces (0x20), and only by
+        # them; str.split() would also split on tabs, NBSP, em spaces...
+        permissions=frozenset(s for s in scope.split(" ") if s),
         expires_at=float(claims["exp"]),
     )
+
+
+def _printable(value: str) -> bool:
+    """Non-blank, without control characters: it is stored and queried (PostgreSQL
+    refuses a NUL byte) and written to logs."""
+    return bool(value.strip()) and not any(ord(ch) < 32 or ch == "\x7f" for ch in value)

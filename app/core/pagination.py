@@ -7,7 +7,7 @@ continues after that row whatever was inserted or removed elsewhere.
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -47,8 +47,12 @@ def page_request(
     last: int | None,
     before: str | None,
     sort: str,
+    value_type: type[SortValue],
 ) -> PageRequest:
-    """Validate Relay page arguments; raises InvalidInput."""
+    """Validate Relay page arguments; raises InvalidInput.
+
+    `value_type` is the type of the sorted column's values: a cursor carrying
+    anything else is refused, never handed to the database."""
     if first is not None and last is not None:
         raise InvalidInput("first", "pass either first or last, not both")
     for name, size in (("first", first), ("last", last)):
@@ -58,8 +62,8 @@ def page_request(
     limit = last if last is not None else first if first is not None else DEFAULT_PAGE_SIZE
     return PageRequest(
         limit=limit,
-        after=decode_cursor(after, sort, "after") if after is not None else None,
-        before=decode_cursor(before, sort, "before") if before is not None else None,
+        after=decode_cursor(after, sort, value_type, "after") if after is not None else None,
+        before=decode_cursor(before, sort, value_type, "before") if before is not None else None,
         from_end=from_end,
     )
 
@@ -72,16 +76,63 @@ def encode_cursor(sort: str, keyset: Keyset) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: str, argument: str) -> Keyset:
+# Longer than any cursor this server issues (a name is at most 200 characters).
+MAX_CURSOR_LENGTH = 2000
+MAX_ID = 2**31 - 1  # the id columns are 32-bit
+
+
+def decode_cursor(cursor: str, sort: str, value_type: type[SortValue], argument: str) -> Keyset:
+    """The keyset of a cursor this server issued for `sort`; InvalidInput for
+    anything else: a cursor is untrusted input, checked down to each value's type
+    and range before it reaches a query."""
+    foreign = InvalidInput(argument, f"{argument} is not a cursor this server issued")
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise foreign
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        cursor_sort, value, row_id = orjson.loads(base64.urlsafe_b64decode(padded))
-        if isinstance(value, dict):
-            value = datetime.fromisoformat(value["t"])
-    except (ValueError, TypeError, KeyError, binascii.Error, orjson.JSONDecodeError) as error:
-        raise InvalidInput(argument, f"{argument} is not a cursor this server issued") from error
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        # base64 decoding skips stray characters and padding: only the form issued counts.
+        if base64.urlsafe_b64encode(raw).decode().rstrip("=") != cursor:
+            raise foreign
+        decoded = orjson.loads(raw)
+    except (ValueError, binascii.Error) as error:  # orjson's JSONDecodeError is a ValueError
+        raise foreign from error
+    if not isinstance(decoded, list) or len(decoded) != 3:
+        raise foreign
+    cursor_sort, raw_value, row_id = decoded
+    if not isinstance(cursor_sort, str):
+        raise foreign
     if cursor_sort != sort:
         raise InvalidInput(argument, f"{argument} is a cursor for another sort order")
-    if not isinstance(row_id, int) or not isinstance(value, str | int | bool | datetime):
-        raise InvalidInput(argument, f"{argument} is not a cursor this server issued")
+    if type(row_id) is not int or not 1 <= row_id <= MAX_ID:
+        raise foreign
+    value = _sort_value(raw_value, value_type)
+    if value is None:
+        raise foreign
     return Keyset(value=value, id=row_id)
+
+
+def _sort_value(raw: Any, value_type: type[SortValue]) -> SortValue | None:
+    """The value if it is what the sorted column holds, else None."""
+    if value_type is datetime:
+        if not isinstance(raw, dict) or set(raw) != {"t"} or not isinstance(raw["t"], str):
+            return None
+        try:
+            moment = datetime.fromisoformat(raw["t"])
+            if moment.tzinfo is None:
+                return None
+            return moment.astimezone(UTC)
+        except (ValueError, OverflowError):
+            return None
+    if value_type is str:
+        if not isinstance(raw, str) or "\x00" in raw or len(raw) > MAX_CURSOR_LENGTH:
+            return None
+        try:
+            raw.encode()
+        except UnicodeEncodeError:  # a lone surrogate
+            return None
+        return raw
+    if value_type is int:
+        return raw if type(raw) is int and -MAX_ID - 1 <= raw <= MAX_ID else None
+    if value_type is bool:
+        return raw if type(raw) is bool else None
+    return None

@@ -20,6 +20,10 @@ def parse_global_id(global_id: str) -> tuple[str, int]:
         raise InvalidInput("id", f"'{global_id}' is not a valid id") from error
     if not type_name or pk < 1 or pk > 2**31 - 1:
         raise InvalidInput("id", f"'{global_id}' is not a valid id")
+    # int() and base64 both accept other spellings ("0270", " 270", "2_70", other
+    # scripts' digits, stray padding): one object, one id.
+    if to_global_id(type_name, pk) != global_id:
+        raise InvalidInput("id", f"'{global_id}' is not a valid id")
     return type_name, pk
 
 

@@ -11,7 +11,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
@@ -21,7 +20,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from app.graphql.execution import FastLeavesExecutionContext
-from app.graphql.extensions import ClassifyErrors
+from app.graphql.extensions import ClassifyErrors, ParseCache
 from app.graphql.flow_schemas.mutations import FlowSchemaMutations
 from app.graphql.flow_schemas.queries import FlowSchemaQueries
 from app.graphql.flow_schemas.types import FlowSchema
@@ -29,7 +28,7 @@ from app.graphql.hooks.mutations import HookMutations
 from app.graphql.hooks.queries import HookQueries
 from app.graphql.hooks.subscriptions import HookSubscriptions
 from app.graphql.hooks.types import QueueHook
-from app.graphql.limits import cost_rule
+from app.graphql.limits import FormulaCache, cost_limit
 from app.graphql.node import NodeQueries
 from app.graphql.queues.mutations import QueueMutations
 from app.graphql.queues.queries import QueueQueries
@@ -52,6 +51,12 @@ class Mutation(HookMutations, QueueMutations, FlowSchemaMutations):
 
 
 class Schema(strawberry.Schema):
+    # Set by build_schema: what transports that check a document before running it
+    # (shared subscriptions) need to apply the same limits.
+    limits: "OperationLimits"
+    validation_rules: tuple[type[ASTValidationRule], ...]
+    cost_formulas: FormulaCache
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -88,22 +93,23 @@ def build_schema(
     rules: list[type[ASTValidationRule]] = [
         *QueryDepthLimiter(max_depth=limits.depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.aliases).validation_rules,
-        cost_rule(limits.cost),
     ]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
+    formulas = FormulaCache(maxsize=1024)
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ClassifyErrors(
             mask_internal=mask_internal_errors, hide_suggestions=not suggestions
         ),
         lambda: MaxTokensLimiter(max_token_count=limits.tokens),
-        lambda: ParserCache(maxsize=1024),
+        ParseCache,
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
+        cost_limit(limits.cost, formulas),
     ]
     if tracer_provider is not None:
         extensions.append(lambda: OpenTelemetryExtension(tracer_provider=tracer_provider))
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -112,6 +118,10 @@ def build_schema(
         execution_context_class=FastLeavesExecutionContext if fast_leaves else None,
         extensions=extensions,
     )
+    schema.limits = limits
+    schema.validation_rules = tuple(rules)
+    schema.cost_formulas = formulas
+    return schema
 
 
 def sdl() -> str:

@@ -35,7 +35,9 @@ async def demo_queue_id(settings: Settings) -> str | None:
     principal = Principal(
         user=DEMO_USER, tenant=settings.demo_tenant, permissions=frozenset(ALL_PERMISSIONS)
     )
-    first = page_request(first=1, after=None, last=None, before=None, sort=queue_service.QUEUE_SORT)
+    first = page_request(
+        first=1, after=None, last=None, before=None, sort=queue_service.QUEUE_SORT, value_type=str
+    )
     try:
         page = await queue_service.search_queues(principal, None, first)
     except Exception:  # the database may be away: GraphiQL still opens, with no id filled in

@@ -14,12 +14,12 @@ from typing import Any
 
 import orjson
 import strawberry
+from graphql import GraphQLError, get_operation_ast
 from graphql import OperationType as CoreOperationType
-from graphql import get_operation_ast
 from opentelemetry.trace import Tracer
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -63,10 +63,22 @@ class RequestError(Exception):
 
     @property
     def formatted(self) -> dict[str, Any]:
-        formatted: dict[str, Any] = {"message": self.message}
-        if self.code is not None:
-            formatted["extensions"] = {"code": self.code, **self.extensions}
-        return formatted
+        code = self.code or STATUS_CODES.get(self.status, "BAD_REQUEST")
+        return {"message": self.message, "extensions": {"code": code, **self.extensions}}
+
+
+# A client code for each status a RequestError answers with, unless it names its own.
+STATUS_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    408: "REQUEST_TIMEOUT",
+    413: "REQUEST_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
+    503: "SERVICE_UNAVAILABLE",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +209,9 @@ class GraphQLEndpoint:
             raise RequestError(
                 405, "subscriptions are served over WebSocket", {"Allow": "POST"}
             ) from error
+        except CannotGetOperationTypeError:
+            # No operation to run: a GraphQL request error, answered as one.
+            result = ExecutionResult(data=None, errors=[_no_operation(params.operation_name)])
         response = _result_response(result, media_type, request_id)
         request.state.error_codes = [
             *getattr(request.state, "error_codes", ()),
@@ -308,7 +323,11 @@ class GraphQLEndpoint:
         operation_name = operation_name or None
         if variables is not None:
             limit = self.settings.max_variables_bytes
-            if len(orjson.dumps(variables)) > limit:
+            try:
+                size = len(orjson.dumps(variables))
+            except TypeError as error:  # nested past orjson's 255 levels: no variable is
+                raise RequestError(400, "`variables` are nested too deeply") from error
+            if size > limit:
                 raise RequestError(413, f"the variables are larger than {limit} bytes")
         return GraphQLParams(query=query, variables=variables, operation_name=operation_name)
 
@@ -348,6 +367,15 @@ def _operation_name(params: GraphQLParams) -> str | None:
     document = parsed(params.query)
     operation = get_operation_ast(document) if document is not None else None
     return operation.name.value if operation is not None and operation.name else None
+
+
+def _no_operation(operation_name: str | None) -> GraphQLError:
+    message = (
+        f"the document has no operation named '{operation_name}'"
+        if operation_name is not None
+        else "the document has several operations: name one with `operationName`"
+    )
+    return GraphQLError(message, extensions={"code": "OPERATION_RESOLUTION_FAILURE"})
 
 
 def _json_value(raw: bytes | str, what: str) -> Any:

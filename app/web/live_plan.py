@@ -6,14 +6,19 @@ from typing import Any
 
 import strawberry
 from graphql import (
+    DocumentNode,
+    GraphQLError,
     IntValueNode,
     OperationType,
     StringValueNode,
     VariableNode,
+    specified_rules,
     validate,
 )
 
-from app.web.documents import parsed, single_root_field
+from app.graphql.extensions import parsed_document
+from app.graphql.schema import Schema
+from app.web.documents import single_root_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +41,31 @@ class LivePlan:
 
 
 def live_plan(schema: strawberry.Schema, query: str, operation_name: str | None) -> LivePlan | None:
+    assert isinstance(schema, Schema), "built by app.graphql.schema.build_schema"
     return _plan(schema, query, operation_name)
 
 
+def parsed_within_limits(schema: Schema, query: str) -> DocumentNode | None:
+    """The document as execution parses it (the same cache, the token limit); None
+    if it does not parse."""
+    try:
+        return parsed_document(query, schema.limits.tokens)
+    except GraphQLError:
+        return None
+
+
 @lru_cache(maxsize=1024)
-def _plan(schema: strawberry.Schema, query: str, operation_name: str | None) -> LivePlan | None:
+def _plan(schema: Schema, query: str, operation_name: str | None) -> LivePlan | None:
     """A plan for a valid document whose one root field is `queueHooksChanged`.
 
+    Valid as execution validates: the schema's own rules (depth, aliases) included.
     Anything else (invalid documents included, so that they get the usual errors)
     runs as an ordinary operation.
     """
-    document = parsed(query)
+    document = parsed_within_limits(schema, query)
     if document is None:
         return None
-    if validate(schema._schema, document):
+    if validate(schema._schema, document, (*specified_rules, *schema.validation_rules)):
         return None
     root = single_root_field(
         document, operation_name, OperationType.SUBSCRIPTION, "queueHooksChanged"

@@ -27,11 +27,13 @@ from app.core.settings import Settings
 from app.graphql.context import Context
 from app.graphql.extensions import INTERNAL_MESSAGE, expected_error_extensions
 from app.graphql.ids import pk_of
+from app.graphql.limits import variable_and_cost_errors
+from app.graphql.schema import Schema
 from app.services.change_feed import ChangeFeed
 from app.services.live_queries import require_watchable
 from app.web.auth import principal_from_authorization, verifier_for
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
-from app.web.live_plan import live_plan
+from app.web.live_plan import live_plan, parsed_within_limits
 from app.web.rate_limit import RateLimiter, caller_key
 
 log = logging.getLogger(__name__)
@@ -309,6 +311,17 @@ class SubscriptionEndpoint:
         context = connection.context
         assert principal is not None
         assert context is not None
+        # What execution would refuse before running: the same errors as over HTTP.
+        schema = self.schema
+        document = parsed_within_limits(schema, query) if isinstance(schema, Schema) else None
+        if isinstance(schema, Schema) and document is not None:
+            refused = variable_and_cost_errors(
+                schema._schema, schema.cost_formulas, schema.limits.cost, query=query,
+                document=document, operation_name=operation_name, variables=variables,
+            )  # fmt: skip
+            if refused:
+                connection.send_error(op_id, [dict(error.formatted) for error in refused])
+                return
         queue_id = plan.queue_id(variables)
         after = plan.after_revision(variables)
         try:
@@ -355,7 +368,7 @@ class SubscriptionEndpoint:
             )
             first = True
             async for result in results:
-                if first and isinstance(result, PreExecutionError):
+                if first and isinstance(result, ExecutionResult) and _refused(result):
                     errors = [dict(error.formatted) for error in result.errors or []]
                     connection.send_error(op_id, errors)
                     return
@@ -386,6 +399,14 @@ async def _receive_text(websocket: WebSocket) -> str:
     if not isinstance(text, str):
         raise Close(4400, "Invalid message: binary frames are not part of the protocol")
     return text
+
+
+def _refused(result: ExecutionResult) -> bool:
+    """Nothing ran: a parse, validation, variable or cost error (as HTTP tells them)."""
+    if isinstance(result, PreExecutionError):
+        return True
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(error.path is None for error in errors)
 
 
 def _error(error: Exception) -> dict[str, Any]:

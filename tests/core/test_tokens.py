@@ -147,3 +147,31 @@ def test_es256_with_a_jwks_file_chooses_the_key_by_kid(tmp_path: Path) -> None:
     for token in (wrong_kid, no_kid):
         with pytest.raises(NotAuthenticated):
             verifier.verify(token)
+
+
+@pytest.mark.parametrize(
+    ("scope", "permissions"),
+    [
+        ("queues:read queues:write", {"queues:read", "queues:write"}),
+        ("queues:read  queues:write ", {"queues:read", "queues:write"}),
+        ("queues:read\u00a0queues:write", {"queues:read\u00a0queues:write"}),
+        ("queues:read\u2003queues:write", {"queues:read\u2003queues:write"}),
+        ("queues:read\tqueues:write", {"queues:read\tqueues:write"}),
+        ("queues:read\nqueues:write", {"queues:read\nqueues:write"}),
+    ],
+)
+def test_only_ascii_spaces_separate_scopes(scope: str, permissions: set[str]) -> None:
+    token = jwt.encode(claims(scope=scope), SECRET, algorithm="HS256")
+
+    principal = TokenVerifier("HS256", secret=SECRET).verify(token)
+
+    assert principal.permissions == frozenset(permissions)
+
+
+@pytest.mark.parametrize("claim", ["sub", "tenant"])
+@pytest.mark.parametrize("text", ["a\x00b", "a\nb", "", " "])
+def test_a_user_or_tenant_with_control_characters_is_refused(claim: str, text: str) -> None:
+    token = jwt.encode(claims(**{claim: text}), SECRET, algorithm="HS256")
+
+    with pytest.raises(NotAuthenticated):
+        TokenVerifier("HS256", secret=SECRET).verify(token)

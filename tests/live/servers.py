@@ -149,17 +149,16 @@ class Subscriber:
         message = await self.receive()
         assert message == {"type": "connection_ack"}, message
 
-    async def subscribe(self, query: str, variables: dict[str, Any]) -> str:
+    async def subscribe(
+        self, query: str, variables: dict[str, Any], operation_name: str | None = None
+    ) -> str:
         self._next_id += 1
         op_id = str(self._next_id)
+        payload: dict[str, Any] = {"query": query, "variables": variables}
+        if operation_name is not None:
+            payload["operationName"] = operation_name
         await self.connection.send(
-            json.dumps(
-                {
-                    "id": op_id,
-                    "type": "subscribe",
-                    "payload": {"query": query, "variables": variables},
-                }
-            )
+            json.dumps({"id": op_id, "type": "subscribe", "payload": payload})
         )
         return op_id
 

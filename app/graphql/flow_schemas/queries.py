@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -83,6 +84,7 @@ class FlowSchemaQueries:
             last=last,
             before=before,
             sort=schema_service.FLOW_SCHEMA_SORT,
+            value_type=datetime,
         )
         wanted = [DomainFlowSchemaType[t.name] for t in types] if types is not None else None
         found = await schema_service.search_flow_schemas(

@@ -1,8 +1,9 @@
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
-from app.core.pagination import page_request
+from app.core.pagination import SortValue, page_request
 from app.graphql.context import Info
 from app.graphql.enums import QueueHookEvent, SortDirection
 from app.graphql.hooks.types import (
@@ -17,7 +18,15 @@ from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
 from app.models import QueueHookEvent as DomainEvent
 from app.models.enums import QUEUE_HOOK_EVENT_WORDING
 from app.services import hooks as hook_service
-from app.services.hooks import HookFilter
+from app.services.hooks import HookFilter, HookSort
+
+# What each order's cursor carries: the sorted column's values.
+SORT_VALUE_TYPES: dict[HookSort, type[SortValue]] = {
+    HookSort.EVENT: str,
+    HookSort.FLOW_SCHEMA_NAME: str,
+    HookSort.ENABLED: bool,
+    HookSort.CREATED_AT: datetime,
+}
 
 
 def _hook_filter(given: QueueHookFilter | None) -> HookFilter:
@@ -55,6 +64,7 @@ async def hooks_of_queue(
         last=last,
         before=before,
         sort=hook_service.sort_key(sort, descending),
+        value_type=SORT_VALUE_TYPES[sort],
     )
     found = await hook_service.list_hooks(
         info.context.principal, queue_pk, _hook_filter(filter), sort, descending, page

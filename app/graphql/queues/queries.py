@@ -51,7 +51,12 @@ class QueueQueries:
         ] = None,
     ) -> QueueConnection | None:
         page = page_request(
-            first=first, after=after, last=last, before=before, sort=queue_service.QUEUE_SORT
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            sort=queue_service.QUEUE_SORT,
+            value_type=str,
         )
         found = await queue_service.search_queues(info.context.principal, search, page)
         return connection_of(found, Queue.from_model)

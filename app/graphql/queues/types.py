@@ -83,7 +83,12 @@ class Queue(Node):
         ] = None,
     ) -> QueueHookChangeConnection:
         page = page_request(
-            first=first, after=after, last=None, before=None, sort=change_log.CHANGE_LOG_SORT
+            first=first,
+            after=after,
+            last=None,
+            before=None,
+            sort=change_log.CHANGE_LOG_SORT,
+            value_type=int,
         )
         found = await change_log.recent_changes(info.context.principal, self._pk, page)
         return connection_of(found, lambda row: QueueHookChange.from_change(Change.from_row(row)))

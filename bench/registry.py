@@ -1,9 +1,10 @@
 """`make bench` part 1: the registry page query against the bare-endpoint ceiling.
 
 Seeds PostgreSQL with queues of 1,000, 10,000 and 100,000 hooks, starts the real
-server and the bare Starlette + asyncpg endpoint (bench/bare.py), and PostGraphile
-when bench/postgraphile.py finds it, with 1 and then 2 workers, and drives them
-with wrk, interleaving the runs and reporting medians.
+server, the bare Starlette + asyncpg endpoint (bench/bare.py) and, when
+POSTGRAPHILE_DIR holds it (bench/postgraphile.py), PostGraphile 5, with 1 and then
+2 workers, and drives them with wrk, interleaving the runs and reporting medians,
+with each one's CPU and its PostgreSQL backends' CPU per request.
 
 Honest by construction: each cold set holds more distinct bodies than every
 worker's response cache together, each run goes on where the last one on that
@@ -20,7 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,9 @@ ORDERS: list[dict[str, str] | None] = [
     {"field": "EVENT", "direction": "ASC"},
     {"field": "EVENT", "direction": "DESC"},
 ]
+
+
+Keys = dict[int, list[asyncpg.Record]]
 
 
 @dataclass
@@ -147,6 +151,28 @@ def bare(url: str, workers: int) -> Any:
     return started(command, env, port, "bare")
 
 
+def peer(place: Path, url: str, workers: int) -> Any:
+    port = free_port()
+    command, env = postgraphile.command(place, url, workers, port, POOL_MAX)
+    return started(command, env, port, "pgl")
+
+
+def peer_scripts(target: Target, keys: Keys, queues: dict[int, int]) -> dict[tuple[str, str], Path]:
+    """PostGraphile's own bodies for each set (its query and cursors)."""
+    prefixes = postgraphile.cursor_prefixes(target.url)
+    bodies = {
+        "warm": [postgraphile.warm_body(queues[10_000])],
+        "deep-100k": postgraphile.cold_bodies(
+            keys[100_000], queues[100_000], True, 1, COLD_BODIES, prefixes
+        ),
+    }
+    for size in SIZES:
+        bodies[f"cold-{size // 1000}k"] = postgraphile.cold_bodies(
+            keys[size], queues[size], False, size, COLD_BODIES, prefixes
+        )
+    return {("pgl", name): lua_script(found, "none") for name, found in bodies.items()}
+
+
 @dataclass
 class BodySet:
     """What one row measures: the bodies, and whether a cache may answer them."""
@@ -157,7 +183,7 @@ class BodySet:
     cold: bool
 
 
-async def body_sets(url: str, queues: dict[int, int]) -> list[BodySet]:
+async def queue_keys(url: str, queues: dict[int, int]) -> Keys:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         keys = {
@@ -169,6 +195,10 @@ async def body_sets(url: str, queues: dict[int, int]) -> list[BodySet]:
         }
     finally:
         await conn.close()
+    return keys
+
+
+def body_sets(keys: Keys, queues: dict[int, int]) -> list[BodySet]:
     warm = {
         "query": PAGE_QUERY,
         "variables": {"q": to_global_id("Queue", queues[10_000]), "first": 20},
@@ -195,7 +225,7 @@ async def body_sets(url: str, queues: dict[int, int]) -> list[BodySet]:
 
 
 def cold_bodies(
-    keys: list[asyncpg.Record], queue_id: str, deep: bool, seed: int, warm: dict[str, Any]
+    keys: Sequence[Mapping[str, Any]], queue_id: str, deep: bool, seed: int, warm: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """COLD_BODIES distinct pages of about 20 hooks: filters, orders, page sizes 16-24,
     and a cursor (or none, one in ten, unless deep) on a row the filter keeps, so
@@ -255,6 +285,7 @@ def run_on(target: Target, name: str, script: Path, connections: int, seconds: f
 
 
 Results = dict[tuple[int, str, str], list[Run]]
+RANK = {"ours": 0, "pgl": 1, "bare": 2}
 
 
 def main() -> None:
@@ -265,9 +296,10 @@ def main() -> None:
     token = issue_token(
         SECRET, tenant=TENANT, user="bench", permissions=tuple(ALL_PERMISSIONS), ttl_seconds=3600
     )
-    sets = asyncio.run(body_sets(url, queues))
-    scripts = {s.name: lua_script(s.bodies, token) for s in sets}
-    peer = postgraphile.available()
+    keys = asyncio.run(queue_keys(url, queues))
+    sets = body_sets(keys, queues)
+    scripts = {(t, s.name): lua_script(s.bodies, token) for s in sets for t in ("ours", "bare")}
+    place = postgraphile.directory()
     results: Results = {}
     single: Results = {}
     notes: list[str] = []
@@ -277,9 +309,13 @@ def main() -> None:
                 stack.enter_context(ours(url, workers)),
                 stack.enter_context(bare(url, workers)),
             ]
+            if isinstance(place, Path):
+                targets.append(stack.enter_context(peer(place, url, workers)))
+                if ("pgl", "warm") not in scripts:
+                    scripts.update(peer_scripts(targets[-1], keys, queues))
             for target in targets:
                 target.token = token
-            mine, limit = targets
+            mine, limit = targets[:2]
             # From the end of each set: the runs reach these bodies last, long after
             # the cache dropped them.
             checked = [b for s in sets for b in s.bodies[-5:]]
@@ -288,22 +324,29 @@ def main() -> None:
                          "than by bare")  # fmt: skip
             for target in targets:  # connections, PostgreSQL's buffers, lazy imports
                 for s in sets:
-                    run_on(target, s.name, scripts[s.name], CONNECTIONS, 1)
+                    run_on(target, s.name, scripts[(target.name, s.name)], CONNECTIONS, 1)
             for _ in range(repeats):
                 for s in sets:
                     for target in targets:
-                        run = run_on(target, s.name, scripts[s.name], CONNECTIONS, seconds)
+                        script = scripts[(target.name, s.name)]
+                        run = run_on(target, s.name, script, CONNECTIONS, seconds)
                         results.setdefault((workers, s.name, target.name), []).append(run)
             if workers == 1:
                 cold = next(s for s in sets if s.name == "cold-10k")
                 for _ in range(repeats):
                     for target in targets:
-                        run = run_on(target, cold.name, scripts[cold.name], 1, seconds)
+                        script = scripts[(target.name, cold.name)]
+                        run = run_on(target, cold.name, script, 1, seconds)
                         single.setdefault((1, cold.name, target.name), []).append(run)
             held = ", ".join(f"{t.name} {database_connections(t.pid)}" for t in targets)
             notes.append(f"{workers} worker(s): PostgreSQL connections held after the runs: "
                          f"{held} (ours: its pool and one change listener per worker)")  # fmt: skip
-    notes.append(f"PostGraphile: {peer}")
+    notes.append(
+        "PostGraphile 5 (pgl): amber preset, no auth; its filters are none or one event (amber "
+        "has no lists or State condition)"
+        if isinstance(place, Path)
+        else f"PostGraphile 5: {place}"
+    )
     report(sets, results, single, notes, seconds, repeats, CONNECTIONS)
 
 
@@ -353,8 +396,8 @@ def report(
         f"-c{connections}, {seconds:g} s runs, median of {repeats} interleaved rounds.\n"
         "server CPU: the server's process tree; PostgreSQL CPU: the backends connected to "
         f"the benchmark's database;\nboth per request. hits: answers with X-Response-Cache: "
-        f"hit (a cold row over {INVALID_HIT_SHARE:.0%} is INVALID). Pools: {POOL_MIN}-{POOL_MAX} "
-        "connections per worker for both."
+        f"hit (a cold row over {INVALID_HIT_SHARE:.0%} is INVALID). Pools: at most {POOL_MAX} "
+        "connections per worker each (the connections held are below)."
     )
     header = (
         f"{'workers':>7} {'set':<10} {'server':<6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
@@ -362,7 +405,7 @@ def report(
     )
     print(header)
     order = {s.name: i for i, s in enumerate(sets)}
-    rows = sorted(results.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], kv[0][2] != "ours"))
+    rows = sorted(results.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], RANK[kv[0][2]]))
     for (workers, name, target), runs in rows:
         run = median_run(runs)
         ceiling = median_run(results[(workers, name, "bare")])
@@ -380,7 +423,7 @@ def report(
           f"{seconds:g} s:")  # fmt: skip
     print(f"{'server':<6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'worst p99':>9} "
           f"{'max ms':>7} {'srv CPU ms/req':>14} {'PG CPU ms/req':>13} {'hits':>6}")  # fmt: skip
-    for (_, name, target), runs in sorted(single.items(), key=lambda kv: kv[0][2] != "ours"):
+    for (_, name, target), runs in sorted(single.items(), key=lambda kv: RANK[kv[0][2]]):
         run = median_run(runs)
         if why := invalid(run, cold[name]):
             print(f"{target:<6} {why}")

@@ -63,7 +63,8 @@ lint: install
 schema: install
 	$(BIN)/python -m app schema > schema.graphql
 
-## Every benchmark (PostgreSQL on 127.0.0.1:5432, wrk from Debian's packages)
+## Every benchmark (PostgreSQL on 127.0.0.1:5432, wrk from Debian's packages; BENCH_SECONDS and
+## BENCH_REPEATS size the runs; POSTGRAPHILE_DIR adds PostGraphile 5: see bench/postgraphile.py)
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || \
 		(echo "install wrk (apt-get install wrk) and run again"; exit 1)

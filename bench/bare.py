@@ -11,6 +11,7 @@ the limit of this stack on this machine.
 import contextlib
 import os
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -21,14 +22,31 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.core.pagination import Keyset, decode_cursor, encode_cursor
+from app.core.pagination import Keyset, SortValue, decode_cursor, encode_cursor
 from app.graphql.ids import parse_global_id, to_global_id
 
-SORT = "EVENT:asc"
 SECRET = os.environ.get("JWT_SECRET", "")
 COLUMNS = (
-    "h.id, h.event, h.enabled, h.version, h.updated_at, h.updated_by, s.id AS sid, s.name, s.type"
+    "h.id, h.event, h.enabled, h.version, h.created_at, h.updated_at, h.updated_by, "
+    "s.id AS sid, s.name, s.type"
 )
+# orderBy's fields: the column, and the row's value in a cursor.
+SORTS = {
+    "EVENT": ("h.event", "event"),
+    "FLOW_SCHEMA_NAME": ("s.name", "name"),
+    "ENABLED": ("h.enabled", "enabled"),
+    "CREATED_AT": ("h.created_at", "created_at"),
+}
+# The type of each sort's cursor value (the server checks it the same way).
+VALUE_TYPES: dict[str, type[SortValue]] = {
+    "EVENT": str,
+    "FLOW_SCHEMA_NAME": str,
+    "ENABLED": bool,
+    "CREATED_AT": datetime,
+}
+# The pool: asyncpg's own default unless the benchmark sizes it like the server's.
+POOL_MIN = int(os.environ.get("BARE_POOL_MIN", "10"))
+POOL_MAX = int(os.environ.get("BARE_POOL_MAX", "10"))
 
 
 async def page(request: Request) -> Response:
@@ -47,15 +65,23 @@ async def page(request: Request) -> Response:
         where.append(f"h.enabled = ${len(args)}")
     count_where = " AND ".join(where)
     count_args = list(args)
+    order = variables.get("orderBy") or {}
+    field = order.get("field", "EVENT")
+    descending = order.get("direction") == "DESC"
+    sort = f"{field}:{'desc' if descending else 'asc'}"
+    column, value_of = SORTS[field]
     if variables.get("after"):
-        key = decode_cursor(variables["after"], SORT, str, "after")
+        key = decode_cursor(variables["after"], sort, VALUE_TYPES[field], "after")
         args += [key.value, key.id]
-        where.append(f"(h.event, h.id) > (${len(args) - 1}, ${len(args)})")
+        op = "<" if descending else ">"
+        where.append(f"({column}, h.id) {op} (${len(args) - 1}, ${len(args)})")
+    direction = "DESC" if descending else "ASC"
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             f"SELECT {COLUMNS} FROM queue_hook h JOIN flow_schema s ON s.id = h.schema_id "
-            f"WHERE {' AND '.join(where)} ORDER BY h.event, h.id LIMIT {first + 1}",
+            f"WHERE {' AND '.join(where)} ORDER BY {column} {direction}, h.id {direction} "
+            f"LIMIT {first + 1}",
             *args,
         )
         total = await conn.fetchval(
@@ -63,7 +89,7 @@ async def page(request: Request) -> Response:
         )
     edges = [
         {
-            "cursor": encode_cursor(SORT, Keyset(row["event"], row["id"])),
+            "cursor": encode_cursor(sort, Keyset(row[value_of], row["id"])),
             "node": {
                 "id": to_global_id("QueueHook", row["id"]),
                 "event": row["event"].upper(),
@@ -98,7 +124,9 @@ async def page(request: Request) -> Response:
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     url = os.environ["DATABASE_URL"]
-    app.state.pool = await asyncpg.create_pool("postgresql://" + url.split("://", 1)[1])
+    app.state.pool = await asyncpg.create_pool(
+        "postgresql://" + url.split("://", 1)[1], min_size=POOL_MIN, max_size=POOL_MAX
+    )
     yield
     await app.state.pool.close()
 

@@ -1,4 +1,4 @@
-"""Benchmark data on PostgreSQL: one tenant, a queue of 10,000 hooks."""
+"""Benchmark data on PostgreSQL: one tenant, queues of hooks over shared flow schemas."""
 
 import os
 import subprocess
@@ -40,13 +40,15 @@ async def fresh_database(name: str) -> str:
 
 async def seed_registry(url: str, hooks: int = 10_000, schemas: int = 50) -> int:
     """One queue with `hooks` hooks over `schemas` flow schemas; returns the queue's pk."""
+    return (await seed_queues(url, (hooks,), schemas))[hooks]
+
+
+async def seed_queues(url: str, sizes: tuple[int, ...], schemas: int = 50) -> dict[int, int]:
+    """A queue per size with that many hooks over `schemas` shared flow schemas:
+    events in turn, 8 enabled hooks per queue, older hooks first by id. Returns the
+    queue pk of each size."""
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        queue_pk: int = await conn.fetchval(
-            "INSERT INTO queue (tenant, name, type, revision, created_at, updated_at) "
-            "VALUES ($1, 'Outbound IVR', 'outbound_ivr', 0, now(), now()) RETURNING id",
-            TENANT,
-        )
         schema_pks = [
             await conn.fetchval(
                 "INSERT INTO flow_schema (tenant, name, type, created_at, updated_at) "
@@ -57,17 +59,28 @@ async def seed_registry(url: str, hooks: int = 10_000, schemas: int = 50) -> int
             )
             for i in range(schemas)
         ]
-        await conn.executemany(
-            "INSERT INTO queue_hook (queue_id, event, schema_id, enabled, version, created_at, "
-            "created_by, updated_at, updated_by) "
-            "VALUES ($1, $2, $3, $4, 1, now() - make_interval(secs => $5), 'bench', now(), "
-            "'bench')",
-            [
-                (queue_pk, EVENTS[i % 8], schema_pks[i % schemas], i < 8, float(hooks - i))
-                for i in range(hooks)
-            ],
-        )
-        await conn.execute("ANALYZE")
+        queues: dict[int, int] = {}
+        for size in sizes:
+            queues[size] = await conn.fetchval(
+                "INSERT INTO queue (tenant, name, type, revision, created_at, updated_at) "
+                "VALUES ($1, $2, 'outbound_ivr', 0, now(), now()) RETURNING id",
+                TENANT,
+                f"Outbound IVR {size}",
+            )
+            # One statement per queue: 100,000 rows in seconds, the count trigger included.
+            await conn.execute(
+                "INSERT INTO queue_hook (queue_id, event, schema_id, enabled, version, "
+                "created_at, created_by, updated_at, updated_by) "
+                "SELECT $1, ($2::varchar[])[i % 8 + 1], ($3::int[])[i % $4 + 1], i < 8, 1, "
+                "now() - make_interval(secs => $5 - i), 'bench', now(), 'bench' "
+                "FROM generate_series(0, $5 - 1) AS i",
+                queues[size],
+                EVENTS,
+                schema_pks,
+                schemas,
+                size,
+            )
+        await conn.execute("VACUUM ANALYZE")
     finally:
         await conn.close()
-    return queue_pk
+    return queues

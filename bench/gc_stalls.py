@@ -250,10 +250,11 @@ ROWS = [
 
 def main() -> None:
     from app.core.identity import ALL_PERMISSIONS, issue_token
+    from app.graphql.ids import to_global_id
     from bench.data import TENANT, fresh_database, seed_registry
     from bench.load import lua_script, require_wrk
     from bench.machine import describe
-    from bench.registry import SECRET, page_bodies
+    from bench.registry import PAGE_QUERY, SECRET, cold_bodies, queue_keys
 
     require_wrk()
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -269,7 +270,10 @@ def main() -> None:
     token = issue_token(
         SECRET, tenant=TENANT, user="bench", permissions=tuple(ALL_PERMISSIONS), ttl_seconds=3600
     )
-    _, cold = asyncio.run(page_bodies(url, queue_pk))
+    keys = asyncio.run(queue_keys(url, {10_000: queue_pk}))
+    queue_id = to_global_id("Queue", queue_pk)
+    warm = {"query": PAGE_QUERY, "variables": {"q": queue_id, "first": 20}}
+    cold = cold_bodies(keys[10_000], queue_id, False, 1, warm)
     script = lua_script(cold, token)
     # old, new, new, old, ...: a drift in the machine's load falls on both alike
     order = [POLICIES if r % 2 == 0 else POLICIES[::-1] for r in range(rounds)]

@@ -1,5 +1,6 @@
 """Driving wrk and reading what processes spent."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -21,6 +22,16 @@ class Run:
     p99_ms: float
     cpu_ms_per_request: float
     errors: int
+    # Answers marked `X-Response-Cache: hit`, and 200 answers carrying GraphQL errors
+    # (a fast error is not a page): counted by the script in every answer.
+    hits: int = 0
+    graphql_errors: int = 0
+    # PostgreSQL backends' CPU for the benchmark's database, per request.
+    db_cpu_ms_per_request: float = 0.0
+    max_ms: float = float("nan")
+    # Where a run going on from this one starts: the bodies this one sent, in flight
+    # at the end included.
+    next_body: int = 0
 
 
 def require_wrk() -> str:
@@ -33,7 +44,9 @@ def require_wrk() -> str:
 
 
 def lua_script(bodies: list[dict[str, object]], token: str) -> Path:
-    """A wrk script that POSTs the bodies in turn."""
+    """A wrk script that POSTs the bodies in turn, starting at the body given after
+    `--` (so a run can go on where the last one stopped), and counts the answers that
+    a response cache served and those that carry GraphQL errors."""
     encoded = ",\n".join(_lua_string(orjson.dumps(b).decode()) for b in bodies)
     script = f"""
 wrk.method = "POST"
@@ -44,9 +57,37 @@ local bodies = {{
 {encoded}
 }}
 local i = 0
+sent = 0
+hits = 0
+graphql_errors = 0
+local threads = {{}}
+setup = function(thread)
+  table.insert(threads, thread)
+end
+init = function(args)
+  sent = tonumber(args[1] or "0")
+  i = sent % #bodies
+end
 request = function()
+  sent = sent + 1
   i = i % #bodies + 1
   return wrk.format(nil, nil, nil, bodies[i])
+end
+response = function(status, headers, body)
+  local cache = headers["x-response-cache"] or headers["X-Response-Cache"]
+  if cache == "hit" then hits = hits + 1 end
+  if status == 200 and string.find(body, '"errors"', 1, true) then
+    graphql_errors = graphql_errors + 1
+  end
+end
+done = function(summary, latency, requests)
+  local h, e, n = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    h = h + thread:get("hits")
+    e = e + thread:get("graphql_errors")
+    n = n + thread:get("sent")
+  end
+  io.write(string.format("counted: hits %d graphql_errors %d sent %d\\n", h, e, n))
 end
 """
     handle, path = tempfile.mkstemp(suffix=".lua")
@@ -61,14 +102,53 @@ def _lua_string(text: str) -> str:
 
 def cpu_seconds(root_pid: int) -> float:
     """User + system CPU of a process and all its descendants."""
+    return sum(_cpu(pid) for pid in _tree(root_pid)) / TICKS
+
+
+def database_cpu_seconds(database: str) -> float:
+    """User + system CPU of the PostgreSQL backends connected to `database` (their
+    titles read `postgres: [cluster: ]user database host(port) state`): other
+    databases' clients on the same server are not counted."""
     total = 0
-    for pid in _tree(root_pid):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
             continue
-        total += int(fields[11]) + int(fields[12])
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        if title.startswith("postgres:") and f" {database} " in title:
+            total += _cpu(int(entry.name))
     return total / TICKS
+
+
+def database_connections(root_pid: int, port: int = 5432) -> int:
+    """TCP connections from a process tree to the database port, open now."""
+    remote = f":{port:04X}"
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[2].endswith(remote) and fields[3] == "01":  # ESTABLISHED
+                    inodes.add(fields[9])
+    found = 0
+    for pid in _tree(root_pid):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError, PermissionError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(FileNotFoundError, OSError):
+                    link = os.readlink(fd)
+                    if link.startswith("socket:[") and link[8:-1] in inodes:
+                        found += 1
+    return found
+
+
+def _cpu(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    return int(fields[11]) + int(fields[12])
 
 
 def rss_bytes(root_pid: int) -> int:
@@ -99,8 +179,19 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def wrk(url: str, script: Path, connections: int, seconds: float, server_pid: int) -> Run:
-    before = cpu_seconds(server_pid)
+def wrk(
+    url: str,
+    script: Path,
+    connections: int,
+    seconds: float,
+    server_pid: int,
+    *,
+    start: int = 0,
+    database: str | None = None,
+) -> Run:
+    """One wrk run (one thread). `start`: the body to begin with; `database`: the
+    database whose backends' CPU is counted."""
+    before, db_before = cpu_seconds(server_pid), _database_cpu(database)
     done = subprocess.run(
         [
             require_wrk(),
@@ -111,12 +202,15 @@ def wrk(url: str, script: Path, connections: int, seconds: float, server_pid: in
             "-s",
             str(script),
             url,
+            "--",
+            str(start),
         ],
         capture_output=True,
         text=True,
         check=True,
     )
     spent = cpu_seconds(server_pid) - before
+    db_spent = _database_cpu(database) - db_before
     out = done.stdout
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     errors = 0
@@ -126,6 +220,7 @@ def wrk(url: str, script: Path, connections: int, seconds: float, server_pid: in
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     ):
         errors += sum(int(g) for g in match.groups())
+    counted = re.search(r"counted: hits (\d+) graphql_errors (\d+) sent (\d+)", out)
     return Run(
         requests=requests,
         rate=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
@@ -133,12 +228,29 @@ def wrk(url: str, script: Path, connections: int, seconds: float, server_pid: in
         p99_ms=_latency(out, "99%"),
         cpu_ms_per_request=spent * 1000 / max(requests, 1),
         errors=errors,
+        hits=int(counted.group(1)) if counted else 0,
+        graphql_errors=int(counted.group(2)) if counted else 0,
+        db_cpu_ms_per_request=db_spent * 1000 / max(requests, 1),
+        max_ms=_max_latency(out),
+        next_body=int(counted.group(3)) if counted else start + requests + connections,
     )
+
+
+def _database_cpu(database: str | None) -> float:
+    return database_cpu_seconds(database) if database is not None else 0.0
+
+
+def _max_latency(out: str) -> float:
+    match = re.search(r"^\s+Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)\s", out, re.M)
+    return _ms(float(match.group(1)), match.group(2)) if match else float("nan")
+
+
+def _ms(value: float, unit: str) -> float:
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
 def _latency(out: str, label: str) -> float:
     match = re.search(rf"^\s+{re.escape(label)}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     if match is None:
         return float("nan")
-    value, unit = float(match.group(1)), match.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return _ms(float(match.group(1)), match.group(2))

@@ -9,6 +9,7 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
+    OperationDefinitionNode,
     OperationType,
     get_operation_ast,
     parse,
@@ -24,6 +25,25 @@ def parsed(query: str) -> DocumentNode | None:
         return parse(query)
     except GraphQLError:
         return None
+
+
+def operation_resolution_error(query: str, operation_name: Any) -> GraphQLError | None:
+    """The GraphQL spec's GetOperation, as a request error: a document with several
+    operations and no operationName, or none of that name. (Strawberry runs the first
+    operation when none is named; graphql-core's own error would be a server bug.)"""
+    document = parsed(query)
+    if document is None:
+        return None  # a syntax error: parsing reports it
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None:
+        if len(operations) <= 1:
+            return None
+        message = "the document has several operations: name the one to run in `operationName`"
+    elif any(o.name is not None and o.name.value == operation_name for o in operations):
+        return None
+    else:
+        message = f"the document has no operation named '{operation_name}'"
+    return GraphQLError(message, extensions={"code": "OPERATION_RESOLUTION_FAILURE"})
 
 
 def single_root_field(

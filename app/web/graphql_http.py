@@ -30,7 +30,7 @@ from app.graphql.context import Context
 from app.graphql.ids import pk_of
 from app.services import queues as queue_service
 from app.web.auth import principal_from_authorization, verifier_for
-from app.web.documents import parsed
+from app.web.documents import operation_resolution_error, parsed
 from app.web.metrics import Metrics, outcome_of
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.rate_limit import RateLimiter, caller_key
@@ -193,6 +193,8 @@ class GraphQLEndpoint:
             raise RequestError(
                 405, "GET runs queries only; send mutations with POST", {"Allow": "POST"}
             )
+        if (problem := operation_resolution_error(params.query, params.operation_name)) is not None:
+            return self._errors_only(request, problem, media_type, request_id)
         cache_key = await self._cache_key(params, principal, media_type)
         if cache_key is not None and (cached := self.cache.get(cache_key)) is not None:
             headers = {"X-Request-Id": request_id, "X-Response-Cache": "hit"}
@@ -212,6 +214,23 @@ class GraphQLEndpoint:
         except CannotGetOperationTypeError:
             # No operation to run: a GraphQL request error, answered as one.
             result = ExecutionResult(data=None, errors=[_no_operation(params.operation_name)])
+        return self._answer(request, result, media_type, request_id, cache_key)
+
+    def _errors_only(
+        self, request: Request, error: GraphQLError, media_type: str, request_id: str
+    ) -> Response:
+        """A request error found before execution, answered as execution's would be."""
+        result = ExecutionResult(data=None, errors=[error])
+        return self._answer(request, result, media_type, request_id, None)
+
+    def _answer(
+        self,
+        request: Request,
+        result: ExecutionResult,
+        media_type: str,
+        request_id: str,
+        cache_key: tuple[Any, ...] | None,
+    ) -> Response:
         response = _result_response(result, media_type, request_id)
         request.state.error_codes = [
             *getattr(request.state, "error_codes", ()),

@@ -32,6 +32,7 @@ from app.graphql.schema import Schema
 from app.services.change_feed import ChangeFeed
 from app.services.live_queries import require_watchable
 from app.web.auth import principal_from_authorization, verifier_for
+from app.web.documents import operation_resolution_error
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
 from app.web.live_plan import live_plan, parsed_within_limits
 from app.web.rate_limit import RateLimiter, caller_key
@@ -290,6 +291,9 @@ class SubscriptionEndpoint:
                 "extensions": {"code": "REQUEST_TOO_LARGE"},
             }
             connection.send_error(op_id, [refusal])
+            return
+        if (problem := operation_resolution_error(query, operation_name)) is not None:
+            connection.send_error(op_id, [dict(problem.formatted)])
             return
         plan = live_plan(self.schema, query, operation_name)
         if plan is not None:

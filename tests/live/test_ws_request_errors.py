@@ -18,6 +18,10 @@ COSTLY_LIVE = """subscription($q: ID!, $n: Int = 1) { queueHooksChanged(queueId:
 CASES: dict[str, tuple[str, str | None, dict[str, Any], str]] = {
     "syntax error": ("subscription { queueHooksChanged(", None, {}, "GRAPHQL_PARSE_FAILED"),
     "unknown operation name": (CHANGES, "Nope", {}, "OPERATION_RESOLUTION_FAILURE"),
+    "two operations, none named": (
+        "query A { queues { totalCount } } query B { queues { totalCount } }",
+        None, {}, "OPERATION_RESOLUTION_FAILURE",
+    ),
     "missing variable": (CHANGES, None, {"q": None}, "BAD_USER_INPUT"),
     "wrong variable type": (CHANGES, None, {"after": "x"}, "BAD_USER_INPUT"),
     "too deep": (

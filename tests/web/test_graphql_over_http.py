@@ -140,6 +140,32 @@ async def test_get_reads_extensions_as_a_json_object(
     assert response.status_code == status
 
 
+TWO_OPERATIONS = "query A { queues { totalCount } } query B { queues { nodes { id } } }"
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+async def test_several_operations_and_no_operation_name_is_a_request_error(
+    http: httpx.AsyncClient, method: str
+) -> None:
+    headers = {**auth(), "Accept": GRAPHQL_RESPONSE}
+    if method == "POST":
+        response = await http.post("/graphql", json={"query": TWO_OPERATIONS}, headers=headers)
+    else:
+        response = await http.get("/graphql", params={"query": TWO_OPERATIONS}, headers=headers)
+
+    assert response.status_code == 400
+    assert "data" not in response.json()
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+    assert "operationName" in error["message"]
+
+
+async def test_the_named_operation_of_several_runs(http: httpx.AsyncClient) -> None:
+    response = await post(http, {"query": TWO_OPERATIONS, "operationName": "B"})
+
+    assert response.json() == {"data": {"queues": {"nodes": []}}}
+
+
 async def test_get_runs_queries(http: httpx.AsyncClient) -> None:
     await Queue.create(tenant="acme", name="Inbound", type="inbound")
 

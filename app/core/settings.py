@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = []
     ws_init_timeout_seconds: float = 5.0
     max_subscriptions_per_connection: int = 20
+    # Frames a socket may have waiting to be sent; past it the socket is closed with
+    # 4429 (reconnect and resume from the last revision) and nothing more is sent.
+    ws_outbox_limit: int = 10_000
+    # How long a close the server decided (4429, 4403, shutdown) may take to reach a
+    # client that does not read; then the connection is dropped without one.
+    ws_close_timeout_seconds: float = 5.0
     # Changes buffered per subscriber before it is told to resync.
     subscriber_buffer: int = 1000
     # Change-log entries kept per queue for replay after a reconnect.

@@ -33,13 +33,12 @@ from app.web.auth import principal_from_authorization, verifier_for
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
 from app.web.live_plan import live_plan
 from app.web.rate_limit import RateLimiter, caller_key
+from app.web.transport import abort
 
 log = logging.getLogger(__name__)
 
 PROTOCOL = "graphql-transport-ws"
 ALL_OPERATIONS = (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)
-# Frames a socket may have queued for sending before it counts as too slow.
-OUTBOX_LIMIT = 10_000
 
 
 class Close(Exception):
@@ -81,16 +80,36 @@ class Connection:
         self._enqueue(f'{{"id":{orjson.dumps(op_id).decode()},"type":"complete"}}')
         self._forget(op_id)
 
+    @property
+    def closing(self) -> bool:
+        return self._closing is not None
+
     def close(self, code: int, reason: str) -> None:
+        """Close after what is queued; past the close deadline, drop the connection."""
+        if self._closing is not None:
+            return  # the first reason stands, and its deadline is already running
         self._closing = Close(code, reason)
         self._ready.set()
+        deadline = self.endpoint.settings.ws_close_timeout_seconds
+        asyncio.get_running_loop().call_later(deadline, self._drop)
+
+    def _drop(self) -> None:
+        # A client that does not read never lets the close frame out (it waits behind
+        # a full send buffer): its subscriptions end now and the connection is cut.
+        self.stop_all()
+        abort(self.websocket)
 
     def _enqueue(self, frame: str) -> None:
-        if len(self._outbox) >= OUTBOX_LIMIT:
+        if self._closing is not None:
+            # Nothing after a close: the last revision a client received must have no
+            # gap before it, or resuming from it would skip what was dropped.
+            return
+        if len(self._outbox) >= self.endpoint.settings.ws_outbox_limit:
             # Too slow to read its own stream: free the memory and let it reconnect
             # with its last revision (it then replays what it missed).
             self._outbox.clear()
             self.close(4429, "too slow: reconnect and resubscribe with your last revision")
+            self.stop_all()
             return
         self._outbox.append(frame)
         self._ready.set()
@@ -158,8 +177,10 @@ class SubscriptionEndpoint:
         try:
             await self._serve(connection)
         except Close as close:
-            with contextlib.suppress(Exception):
-                await websocket.close(code=close.code, reason=close.reason)
+            # Through the writer, so that the close deadline holds here too.
+            connection.close(close.code, close.reason)
+            with contextlib.suppress(BaseException):
+                await writer
         except WebSocketDisconnect:
             pass
         finally:
@@ -205,6 +226,8 @@ class SubscriptionEndpoint:
             await self._handle(connection, await _receive_text(websocket))
 
     async def _handle(self, connection: Connection, raw: str) -> None:
+        if connection.closing:
+            return  # what a client sends after the server decided to close changes nothing
         try:
             message = orjson.loads(raw)
             kind = message["type"]

@@ -75,8 +75,12 @@ class Settings(BaseSettings):
     # also applied to starting subscriptions. 0 turns limiting off.
     rate_limit_per_second: float = 50.0
     rate_limit_burst: int = 100
-    # Requests larger than this are refused with 413 before they are parsed.
+    # Requests larger than this are refused with 413 before they are parsed; the same
+    # bound holds for each WebSocket message (closed with 1009 past it).
     max_body_bytes: int = 1_048_576
+    # A bearer token longer than this is refused (401, or 4403 in connection_init)
+    # before any signature work.
+    max_token_bytes: int = 8_192
     # An operation's variables, as JSON, may be at most this large (413 past it).
     max_variables_bytes: int = 65_536
     # Operations one POST may carry as a JSON array; 0: batches are refused (400).

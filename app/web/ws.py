@@ -29,7 +29,7 @@ from app.graphql.extensions import INTERNAL_MESSAGE, expected_error_extensions
 from app.graphql.ids import pk_of
 from app.services.change_feed import ChangeFeed
 from app.services.live_queries import require_watchable
-from app.web.auth import principal_from_authorization, verifier_for
+from app.web.auth import TokenTooLong, principal_from_authorization, verifier_for
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
 from app.web.live_plan import live_plan
 from app.web.rate_limit import RateLimiter, caller_key
@@ -55,7 +55,6 @@ class Connection:
         self.endpoint = endpoint
         self.websocket = websocket
         self.principal: Principal | None = None
-        self.token: str | None = None
         self.context: Context | None = None
         self.operations: dict[str, asyncio.Task[None] | tuple[SharedSubscription, Member]] = {}
         self._outbox: deque[str] = deque()
@@ -259,12 +258,15 @@ class SubscriptionEndpoint:
             token = params.get("token")
             header = f"Bearer {token}" if isinstance(token, str) else None
         try:
-            principal = principal_from_authorization(header, self.verifier)
+            principal = principal_from_authorization(
+                header, self.verifier, self.settings.max_token_bytes
+            )
+        except TokenTooLong as error:
+            raise Close(4403, f"Forbidden: {error}") from error
         except NotAuthenticated as error:
             log.info("refused a WebSocket: %s", error)
             raise Close(4403, "Forbidden") from error
         connection.principal = principal
-        connection.token = header.partition(" ")[2].strip() if header else None
         connection.context = Context(
             self.settings,
             uuid.uuid4().hex,
@@ -287,9 +289,9 @@ class SubscriptionEndpoint:
             raise Close(4400, "Invalid subscribe message")
         if op_id in connection.operations:
             raise Close(4409, f"Subscriber for {op_id} already exists")
-        header = f"Bearer {connection.token}" if connection.token else None
         client = connection.websocket.client
-        if wait := self.limiter.retry_after(caller_key(header, client.host if client else None)):
+        caller = caller_key(connection.principal, client.host if client else None)
+        if wait := self.limiter.retry_after(caller):
             refusal = {
                 "message": f"too many requests; retry in {wait} s",
                 "extensions": {"code": "RATE_LIMITED", "retryAfter": wait},

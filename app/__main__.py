@@ -127,6 +127,11 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
         "ws": settings.ws_implementation,
         "proxy_headers": bool(settings.forwarded_allow_ips),
         "forwarded_allow_ips": settings.forwarded_allow_ips,
+        # The same limits on every transport: a WebSocket message as large as a body,
+        # and the request head bounded with httptools as with h11.
+        "ws_max_size": settings.max_body_bytes,
+        "http": "app.web.transport:BoundedHttpToolsProtocol",
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
     }
     if settings.workers > 1:
         # Each worker process builds its app from the same environment.

@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     # A bearer token longer than this is refused (401, or 4403 in connection_init)
     # before any signature work.
     max_token_bytes: int = 8_192
+    # The request line and headers together (also of a WebSocket handshake); 431 past it.
+    max_header_bytes: int = 32_768
+    # How long a request body may take to arrive once its headers have; 408 past it,
+    # and the connection is closed (a client trickling or withholding a body holds it).
+    body_timeout_seconds: float = 10.0
+    # An operation's document (UTF-8) may be at most this large, on every transport
+    # (413 over HTTP, an error for the operation over WebSocket).
+    max_query_bytes: int = 65_536
+    # A WebSocket message id (echoed back in every reply) may be at most this long.
+    max_operation_id_length: int = 128
     # An operation's variables, as JSON, may be at most this large (413 past it).
     max_variables_bytes: int = 65_536
     # Operations one POST may carry as a JSON array; 0: batches are refused (400).

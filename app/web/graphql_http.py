@@ -33,6 +33,7 @@ from app.web.auth import principal_from_authorization, verifier_for
 from app.web.documents import parsed
 from app.web.metrics import Metrics
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
+from app.web.operation_limits import TOO_LARGE, oversized
 from app.web.rate_limit import CallerKey, RateLimiter, caller_key
 from app.web.response_cache import ResponseCache, plan_for
 from app.web.tracing import finish, request_span
@@ -283,12 +284,10 @@ class GraphQLEndpoint:
         if not isinstance(query, str) or not query.strip():
             raise RequestError(400, "the request has no `query` string")
         variables = raw.get("variables") or None
-        if variables is not None:
-            if not isinstance(variables, dict):
-                raise RequestError(400, "`variables` must be a JSON object")
-            limit = self.settings.max_variables_bytes
-            if len(orjson.dumps(variables)) > limit:
-                raise RequestError(413, f"the variables are larger than {limit} bytes")
+        if variables is not None and not isinstance(variables, dict):
+            raise RequestError(400, "`variables` must be a JSON object")
+        if problem := oversized(self.settings, query, variables):
+            raise RequestError(413, problem, code=TOO_LARGE)
         operation_name = raw.get("operationName") or None
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError(400, "`operationName` must be a string")
@@ -302,11 +301,22 @@ class GraphQLEndpoint:
             raise RequestError(413, f"the request body is larger than {limit} bytes")
         chunks = []
         size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise RequestError(413, f"the request body is larger than {limit} bytes")
-            chunks.append(chunk)
+        deadline = self.settings.body_timeout_seconds
+        try:
+            # A client that withholds or trickles its body would hold the connection.
+            async with asyncio.timeout(deadline):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise RequestError(413, f"the request body is larger than {limit} bytes")
+                    chunks.append(chunk)
+        except TimeoutError as error:
+            raise RequestError(
+                408,
+                f"the request body did not arrive within {deadline} s",
+                {"Connection": "close"},
+                "REQUEST_TIMEOUT",
+            ) from error
         return b"".join(chunks)
 
     def _authenticate(self, request: Request) -> Principal:

@@ -32,6 +32,7 @@ from app.services.live_queries import require_watchable
 from app.web.auth import TokenTooLong, principal_from_authorization, verifier_for
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
 from app.web.live_plan import live_plan
+from app.web.operation_limits import TOO_LARGE, oversized
 from app.web.rate_limit import RateLimiter, caller_key
 from app.web.transport import abort
 
@@ -287,6 +288,8 @@ class SubscriptionEndpoint:
         payload = message.get("payload")
         if not isinstance(op_id, str) or not isinstance(payload, dict):
             raise Close(4400, "Invalid subscribe message")
+        if len(op_id) > (most := self.settings.max_operation_id_length):
+            raise Close(4400, f"Invalid subscribe message: the id is longer than {most} characters")
         if op_id in connection.operations:
             raise Close(4409, f"Subscriber for {op_id} already exists")
         client = connection.websocket.client
@@ -306,13 +309,8 @@ class SubscriptionEndpoint:
         operation_name = payload.get("operationName")
         if not isinstance(query, str) or not isinstance(variables, dict):
             raise Close(4400, "Invalid subscribe payload")
-        if len(orjson.dumps(variables)) > self.settings.max_variables_bytes:
-            limit = self.settings.max_variables_bytes
-            refusal = {
-                "message": f"the variables are larger than {limit} bytes",
-                "extensions": {"code": "REQUEST_TOO_LARGE"},
-            }
-            connection.send_error(op_id, [refusal])
+        if problem := oversized(self.settings, query, variables):
+            connection.send_error(op_id, [{"message": problem, "extensions": {"code": TOO_LARGE}}])
             return
         plan = live_plan(self.schema, query, operation_name)
         if plan is not None:

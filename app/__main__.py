@@ -141,6 +141,11 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
         "forwarded_allow_ips": settings.forwarded_allow_ips,
         # uvicorn's records go to the root handler configure_logging set: one format.
         "log_config": None,
+        # The same limits on every transport: a WebSocket message as large as a body,
+        # and the request head bounded with httptools as with h11.
+        "ws_max_size": settings.max_body_bytes,
+        "http": "app.web.transport:BoundedHttpToolsProtocol",
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
     }
     if settings.workers > 1:
         # Each worker process builds its app from the same environment.

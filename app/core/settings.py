@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = []
     ws_init_timeout_seconds: float = 5.0
     max_subscriptions_per_connection: int = 20
+    # Frames a socket may have waiting to be sent; past it the socket is closed with
+    # 4429 (reconnect and resume from the last revision) and nothing more is sent.
+    ws_outbox_limit: int = 10_000
+    # How long a close the server decided (4429, 4403, shutdown) may take to reach a
+    # client that does not read; then the connection is dropped without one.
+    ws_close_timeout_seconds: float = 5.0
     # Changes buffered per subscriber before it is told to resync.
     subscriber_buffer: int = 1000
     # Change-log entries kept per queue for replay after a reconnect.
@@ -69,8 +75,22 @@ class Settings(BaseSettings):
     # also applied to starting subscriptions. 0 turns limiting off.
     rate_limit_per_second: float = 50.0
     rate_limit_burst: int = 100
-    # Requests larger than this are refused with 413 before they are parsed.
+    # Requests larger than this are refused with 413 before they are parsed; the same
+    # bound holds for each WebSocket message (closed with 1009 past it).
     max_body_bytes: int = 1_048_576
+    # A bearer token longer than this is refused (401, or 4403 in connection_init)
+    # before any signature work.
+    max_token_bytes: int = 8_192
+    # The request line and headers together (also of a WebSocket handshake); 431 past it.
+    max_header_bytes: int = 32_768
+    # How long a request body may take to arrive once its headers have; 408 past it,
+    # and the connection is closed (a client trickling or withholding a body holds it).
+    body_timeout_seconds: float = 10.0
+    # An operation's document (UTF-8) may be at most this large, on every transport
+    # (413 over HTTP, an error for the operation over WebSocket).
+    max_query_bytes: int = 65_536
+    # A WebSocket message id (echoed back in every reply) may be at most this long.
+    max_operation_id_length: int = 128
     # An operation's variables, as JSON, may be at most this large (413 past it).
     max_variables_bytes: int = 65_536
     # Operations one POST may carry as a JSON array; 0: batches are refused (400).

@@ -14,6 +14,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from app.core.database import database_answers
 from app.core.settings import Settings
@@ -29,6 +30,7 @@ from app.web.negotiation import wants_html
 from app.web.origins import CorsRefusal, RefusedOrigins
 from app.web.startup import Startup
 from app.web.tracing import provider_for
+from app.web.transport import HEADERS_TOO_LARGE, head_too_large
 from app.web.ws import SubscriptionEndpoint
 
 log = logging.getLogger(__name__)
@@ -48,8 +50,13 @@ class HooksApp(Starlette):
     subscriptions: SubscriptionEndpoint
     # With CORS configured, every request goes through the middleware stack.
     fast_dispatch = True
+    max_header_bytes = 32_768
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan" and _head_size(scope) > self.max_header_bytes:
+            # A head that arrived in one read (the parser cuts off longer ones itself).
+            await _refuse_head(scope, receive, send, self.max_header_bytes)
+            return
         if (
             self.fast_dispatch
             and scope["type"] == "http"
@@ -186,9 +193,27 @@ def create_app(settings: Settings) -> HooksApp:
         middleware=_cors(settings),
     )
     app.fast_dispatch = not settings.cors_origins
+    app.max_header_bytes = settings.max_header_bytes
     app.graphql_endpoint = endpoint
     app.subscriptions = subscriptions
     return app
+
+
+def _head_size(scope: Scope) -> int:
+    """The request line and headers as they came, give or take their separators."""
+    size = len(scope.get("method", "GET")) + len(scope.get("raw_path") or b"")
+    size += len(scope.get("query_string", b""))
+    for name, value in scope["headers"]:
+        size += len(name) + len(value) + 4
+    return size + 12
+
+
+async def _refuse_head(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    response = Response(head_too_large(limit), HEADERS_TOO_LARGE, media_type="application/json")
+    if scope["type"] == "websocket":
+        await WebSocket(scope, receive, send).send_denial_response(response)
+    else:
+        await response(scope, receive, send)
 
 
 def _cors(settings: Settings) -> list[Middleware]:

@@ -22,7 +22,13 @@ def verifier_for(settings: Settings) -> TokenVerifier:
     )
 
 
-def principal_from_authorization(header: str | None, verifier: TokenVerifier) -> Principal:
+class TokenTooLong(NotAuthenticated):
+    """Refused on its length alone, before any decoding or signature work."""
+
+
+def principal_from_authorization(
+    header: str | None, verifier: TokenVerifier, max_token_bytes: int
+) -> Principal:
     """The identity in an `Authorization: Bearer <jwt>` value; raises NotAuthenticated."""
     if header is None:
         raise NotAuthenticated("send a bearer token in the Authorization header")
@@ -30,6 +36,8 @@ def principal_from_authorization(header: str | None, verifier: TokenVerifier) ->
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise NotAuthenticated("the Authorization header must be `Bearer <token>`")
+    if len(token) > max_token_bytes:  # a JWT is ASCII: characters are bytes
+        raise TokenTooLong(f"the bearer token is longer than {max_token_bytes} bytes")
     key = (id(verifier), token)
     known = _verified.get(key)
     if known is not None:

@@ -33,7 +33,8 @@ from app.web.auth import principal_from_authorization, verifier_for
 from app.web.documents import operation_resolution_error, parsed
 from app.web.metrics import Metrics, outcome_of
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
-from app.web.rate_limit import RateLimiter, caller_key
+from app.web.operation_limits import TOO_DEEP, TOO_LARGE, oversized
+from app.web.rate_limit import CallerKey, RateLimiter, caller_key
 from app.web.response_cache import ResponseCache, plan_for
 from app.web.tracing import finish, request_span
 
@@ -145,8 +146,9 @@ class GraphQLEndpoint:
         try:
             if media_type is None:
                 raise RequestError(406, f"this endpoint answers {GRAPHQL_RESPONSE_JSON} or {JSON}")
+            identity = self._identity(request)
             caller = caller_key(
-                request.headers.get("authorization"),
+                identity if isinstance(identity, Principal) else None,
                 request.client.host if request.client else None,
             )
             self._limit(caller)
@@ -167,7 +169,7 @@ class GraphQLEndpoint:
         except NotAuthenticated as error:
             return _error_response(_unauthenticated(error), media_type or JSON, request_id)
 
-    def _limit(self, caller: str, operations: int = 1) -> None:
+    def _limit(self, caller: CallerKey, operations: int = 1) -> None:
         if wait := self.limiter.retry_after(caller, operations):
             raise RequestError(
                 429,
@@ -248,7 +250,7 @@ class GraphQLEndpoint:
         self,
         request: Request,
         payloads: list[Any],
-        caller: str,
+        caller: CallerKey,
         media_type: str,
         request_id: str,
     ) -> Response:
@@ -340,14 +342,9 @@ class GraphQLEndpoint:
             raise RequestError(400, "`operationName` must be a string")
         variables = variables or None
         operation_name = operation_name or None
-        if variables is not None:
-            limit = self.settings.max_variables_bytes
-            try:
-                size = len(orjson.dumps(variables))
-            except TypeError as error:  # nested past orjson's 255 levels: no variable is
-                raise RequestError(400, "`variables` are nested too deeply") from error
-            if size > limit:
-                raise RequestError(413, f"the variables are larger than {limit} bytes")
+        if problem := oversized(self.settings, query, variables):
+            status = 400 if problem == TOO_DEEP else 413
+            raise RequestError(status, problem, code=None if status == 400 else TOO_LARGE)
         return GraphQLParams(query=query, variables=variables, operation_name=operation_name)
 
     async def _body(self, request: Request) -> bytes:
@@ -358,15 +355,45 @@ class GraphQLEndpoint:
             raise RequestError(413, f"the request body is larger than {limit} bytes")
         chunks = []
         size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise RequestError(413, f"the request body is larger than {limit} bytes")
-            chunks.append(chunk)
+        deadline = self.settings.body_timeout_seconds
+        try:
+            # A client that withholds or trickles its body would hold the connection.
+            async with asyncio.timeout(deadline):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise RequestError(413, f"the request body is larger than {limit} bytes")
+                    chunks.append(chunk)
+        except TimeoutError as error:
+            raise RequestError(
+                408,
+                f"the request body did not arrive within {deadline} s",
+                {"Connection": "close"},
+                "REQUEST_TIMEOUT",
+            ) from error
         return b"".join(chunks)
 
     def _authenticate(self, request: Request) -> Principal:
-        return principal_from_authorization(request.headers.get("authorization"), self.verifier)
+        identity = self._identity(request)
+        if isinstance(identity, NotAuthenticated):
+            raise identity
+        return identity
+
+    def _identity(self, request: Request) -> Principal | NotAuthenticated:
+        """Who the bearer token names, or why it names nobody; worked out once, first,
+        because the rate limit needs it (the refusal itself comes later, as before)."""
+        known: Principal | NotAuthenticated | None = getattr(request.state, "identity", None)
+        if known is None:
+            try:
+                known = principal_from_authorization(
+                    request.headers.get("authorization"),
+                    self.verifier,
+                    self.settings.max_token_bytes,
+                )
+            except NotAuthenticated as error:
+                known = error
+            request.state.identity = known
+        return known
 
 
 def _operation_type(params: GraphQLParams) -> CoreOperationType | None:

@@ -31,18 +31,18 @@ from app.graphql.limits import variable_and_cost_errors
 from app.graphql.schema import Schema
 from app.services.change_feed import ChangeFeed
 from app.services.live_queries import require_watchable
-from app.web.auth import principal_from_authorization, verifier_for
+from app.web.auth import TokenTooLong, principal_from_authorization, verifier_for
 from app.web.documents import operation_resolution_error
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
 from app.web.live_plan import live_plan, parsed_within_limits
+from app.web.operation_limits import TOO_DEEP, TOO_LARGE, oversized
 from app.web.rate_limit import RateLimiter, caller_key
+from app.web.transport import abort
 
 log = logging.getLogger(__name__)
 
 PROTOCOL = "graphql-transport-ws"
 ALL_OPERATIONS = (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)
-# Frames a socket may have queued for sending before it counts as too slow.
-OUTBOX_LIMIT = 10_000
 
 
 class Close(Exception):
@@ -59,7 +59,6 @@ class Connection:
         self.endpoint = endpoint
         self.websocket = websocket
         self.principal: Principal | None = None
-        self.token: str | None = None
         self.context: Context | None = None
         self.operations: dict[str, asyncio.Task[None] | tuple[SharedSubscription, Member]] = {}
         self._outbox: deque[str] = deque()
@@ -84,16 +83,36 @@ class Connection:
         self._enqueue(f'{{"id":{orjson.dumps(op_id).decode()},"type":"complete"}}')
         self._forget(op_id)
 
+    @property
+    def closing(self) -> bool:
+        return self._closing is not None
+
     def close(self, code: int, reason: str) -> None:
+        """Close after what is queued; past the close deadline, drop the connection."""
+        if self._closing is not None:
+            return  # the first reason stands, and its deadline is already running
         self._closing = Close(code, reason)
         self._ready.set()
+        deadline = self.endpoint.settings.ws_close_timeout_seconds
+        asyncio.get_running_loop().call_later(deadline, self._drop)
+
+    def _drop(self) -> None:
+        # A client that does not read never lets the close frame out (it waits behind
+        # a full send buffer): its subscriptions end now and the connection is cut.
+        self.stop_all()
+        abort(self.websocket)
 
     def _enqueue(self, frame: str) -> None:
-        if len(self._outbox) >= OUTBOX_LIMIT:
+        if self._closing is not None:
+            # Nothing after a close: the last revision a client received must have no
+            # gap before it, or resuming from it would skip what was dropped.
+            return
+        if len(self._outbox) >= self.endpoint.settings.ws_outbox_limit:
             # Too slow to read its own stream: free the memory and let it reconnect
             # with its last revision (it then replays what it missed).
             self._outbox.clear()
             self.close(4429, "too slow: reconnect and resubscribe with your last revision")
+            self.stop_all()
             return
         self._outbox.append(frame)
         self._ready.set()
@@ -161,8 +180,10 @@ class SubscriptionEndpoint:
         try:
             await self._serve(connection)
         except Close as close:
-            with contextlib.suppress(Exception):
-                await websocket.close(code=close.code, reason=close.reason)
+            # Through the writer, so that the close deadline holds here too.
+            connection.close(close.code, close.reason)
+            with contextlib.suppress(BaseException):
+                await writer
         except WebSocketDisconnect:
             pass
         finally:
@@ -208,6 +229,8 @@ class SubscriptionEndpoint:
             await self._handle(connection, await _receive_text(websocket))
 
     async def _handle(self, connection: Connection, raw: str) -> None:
+        if connection.closing:
+            return  # what a client sends after the server decided to close changes nothing
         try:
             message = orjson.loads(raw)
             kind = message["type"]
@@ -239,12 +262,15 @@ class SubscriptionEndpoint:
             token = params.get("token")
             header = f"Bearer {token}" if isinstance(token, str) else None
         try:
-            principal = principal_from_authorization(header, self.verifier)
+            principal = principal_from_authorization(
+                header, self.verifier, self.settings.max_token_bytes
+            )
+        except TokenTooLong as error:
+            raise Close(4403, f"Forbidden: {error}") from error
         except NotAuthenticated as error:
             log.info("refused a WebSocket: %s", error)
             raise Close(4403, "Forbidden") from error
         connection.principal = principal
-        connection.token = header.partition(" ")[2].strip() if header else None
         connection.context = Context(
             self.settings,
             uuid.uuid4().hex,
@@ -265,11 +291,13 @@ class SubscriptionEndpoint:
         payload = message.get("payload")
         if not isinstance(op_id, str) or not isinstance(payload, dict):
             raise Close(4400, "Invalid subscribe message")
+        if len(op_id) > (most := self.settings.max_operation_id_length):
+            raise Close(4400, f"Invalid subscribe message: the id is longer than {most} characters")
         if op_id in connection.operations:
             raise Close(4409, f"Subscriber for {op_id} already exists")
-        header = f"Bearer {connection.token}" if connection.token else None
         client = connection.websocket.client
-        if wait := self.limiter.retry_after(caller_key(header, client.host if client else None)):
+        caller = caller_key(connection.principal, client.host if client else None)
+        if wait := self.limiter.retry_after(caller):
             refusal = {
                 "message": f"too many requests; retry in {wait} s",
                 "extensions": {"code": "RATE_LIMITED", "retryAfter": wait},
@@ -284,16 +312,12 @@ class SubscriptionEndpoint:
         operation_name = payload.get("operationName")
         if not isinstance(query, str) or not isinstance(variables, dict):
             raise Close(4400, "Invalid subscribe payload")
-        if len(orjson.dumps(variables)) > self.settings.max_variables_bytes:
-            limit = self.settings.max_variables_bytes
-            refusal = {
-                "message": f"the variables are larger than {limit} bytes",
-                "extensions": {"code": "REQUEST_TOO_LARGE"},
-            }
-            connection.send_error(op_id, [refusal])
+        if too_large := oversized(self.settings, query, variables):
+            code = "BAD_REQUEST" if too_large == TOO_DEEP else TOO_LARGE
+            connection.send_error(op_id, [{"message": too_large, "extensions": {"code": code}}])
             return
-        if (problem := operation_resolution_error(query, operation_name)) is not None:
-            connection.send_error(op_id, [dict(problem.formatted)])
+        if (unresolved := operation_resolution_error(query, operation_name)) is not None:
+            connection.send_error(op_id, [dict(unresolved.formatted)])
             return
         plan = live_plan(self.schema, query, operation_name)
         if plan is not None:

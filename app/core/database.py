@@ -6,13 +6,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 
 MODELS_APP = "models"
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
+    connection: str | dict[str, Any] = database_url
+    if dialect_of(database_url) == "sqlite":
+        # Name search runs as a regular expression (app/repositories/word_search.py);
+        # SQLite has no REGEXP of its own, Tortoise registers Python's on each connection.
+        connection = expand_db_url(database_url)
+        connection["credentials"]["install_regexp_functions"] = True
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {
             MODELS_APP: {
                 "models": ["app.models", "aerich.models"],

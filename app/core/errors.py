@@ -1,5 +1,8 @@
 """Domain errors, raised by services and mapped by the API layer.
 
+Messages name enum values by their members' names (MISSED, VOICE), which the API's
+enums share; they never show a database key.
+
 Exception
 ├── DomainError                 an expected outcome the caller can act on
 │   ├── NotFound                ids that do not exist for this tenant
@@ -34,13 +37,17 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
+    """`ids` are the keys looked up. The message shows only `names`: the API names
+    objects by ids of its own, which only the API layer knows (it names them again)."""
+
     code = ErrorCode.NOT_FOUND
 
-    def __init__(self, entity: str, ids: Sequence[int | str]) -> None:
-        listed = ", ".join(str(i) for i in ids)
-        super().__init__(f"{entity} not found: {listed}")
+    def __init__(self, entity: str, ids: Sequence[int] = (), *, names: Sequence[str] = ()) -> None:
+        listed = f": {', '.join(names)}" if names else ""
+        super().__init__(f"{entity} not found{listed}")
         self.entity = entity
         self.ids = list(ids)
+        self.names = list(names)
 
 
 class InvalidInput(DomainError):
@@ -54,9 +61,9 @@ class InvalidInput(DomainError):
 class DuplicateEnabledEvent(DomainError):
     code = ErrorCode.DUPLICATE_ENABLED_EVENT
 
-    def __init__(self, event: str, enabled_hook_id: int) -> None:
+    def __init__(self, event: StrEnum, enabled_hook_id: int) -> None:
         super().__init__(
-            f"the queue already has an enabled hook for the event '{event}'; "
+            f"the queue already has an enabled hook for the event {event.name}; "
             "disable it first or save this hook disabled"
         )
         self.event = event
@@ -87,12 +94,13 @@ class FlowSchemaInUse(DomainError):
 class FlowSchemaNotAllowed(DomainError):
     code = ErrorCode.FLOW_SCHEMA_NOT_ALLOWED
 
-    def __init__(self, schema_type: str, allowed: Sequence[str]) -> None:
+    def __init__(self, schema_type: StrEnum, allowed: Sequence[StrEnum]) -> None:
         super().__init__(
-            f"a flow schema of type '{schema_type}' cannot run as a queue hook; "
-            f"allowed types: {', '.join(allowed)}"
+            f"a flow schema of type {schema_type.name} cannot run as a queue hook; "
+            f"allowed types: {', '.join(sorted(a.name for a in allowed))}"
         )
         self.schema_type = schema_type
+        self.allowed = sorted(allowed, key=lambda a: a.name)
 
 
 class NotAuthenticated(Exception):

@@ -82,7 +82,12 @@ class TokenVerifier:
             raise ValueError("a token verifier needs a secret, a public key or a JWKS")
 
     def verify(self, token: str) -> Principal:
-        """The identity a token carries; raises NotAuthenticated."""
+        """The identity a token carries; raises NotAuthenticated saying why not, in our
+        words (the library's messages name its internals and change between releases)."""
+        try:
+            jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as error:
+            raise NotAuthenticated(MALFORMED) from error
         try:
             key = self._key_for(token)
             claims: dict[str, Any] = jwt.decode(
@@ -92,12 +97,8 @@ class TokenVerifier:
                 algorithms=[self.algorithm],
                 options={"require": ["exp", "sub", "tenant"]},
             )
-        except jwt.ExpiredSignatureError as error:
-            raise NotAuthenticated("the token has expired") from error
-        except jwt.ImmatureSignatureError as error:
-            raise NotAuthenticated("the token is not valid yet") from error
         except jwt.InvalidTokenError as error:
-            raise NotAuthenticated(f"the token is invalid: {error}") from error
+            raise NotAuthenticated(self._refusal(error)) from error
         principal = _principal(claims)
         if self.known_tenants and principal.tenant not in self.known_tenants:
             raise NotAuthenticated("the token's tenant is not known here")
@@ -108,8 +109,46 @@ class TokenVerifier:
             return self._key
         kid = jwt.get_unverified_header(token).get("kid")
         if not isinstance(kid, str) or kid not in self._jwks:
-            raise jwt.InvalidTokenError("no key with the token's kid")
+            raise UnknownKey
         return self._jwks[kid]
+
+    def _refusal(self, error: jwt.InvalidTokenError) -> str:
+        """Why a well-formed token was refused, for the caller."""
+        match error:
+            case jwt.ExpiredSignatureError():
+                return "the token has expired"
+            case jwt.ImmatureSignatureError():
+                return "the token is not valid yet"
+            case jwt.InvalidSignatureError():
+                return (
+                    "the token's signature does not match: it was not signed with this server's key"
+                )
+            case jwt.InvalidAlgorithmError():
+                return (
+                    "the token is signed with another algorithm; "
+                    f"this server accepts {self.algorithm} only"
+                )
+            case jwt.MissingRequiredClaimError():
+                return f"the token has no '{error.claim}' claim"
+            case UnknownKey():
+                return "the token's key id (kid) names no key this server knows"
+            case jwt.DecodeError():
+                return (
+                    "the token's claims cannot be read: the payload must be a JSON object "
+                    "with numeric 'exp', 'nbf' and 'iat'"
+                )
+            case jwt.exceptions.InvalidSubjectError():
+                return "the token's 'sub' claim must be a string"
+            case jwt.InvalidIssuedAtError():
+                return "the token's 'iat' claim must be a number"
+        return "the token is not accepted here"
+
+
+MALFORMED = "the token is malformed: not a JWT (header.payload.signature)"
+
+
+class UnknownKey(jwt.InvalidTokenError):
+    """The token's `kid` names none of the JWKS keys."""
 
 
 def _principal(claims: dict[str, Any]) -> Principal:

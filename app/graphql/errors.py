@@ -6,8 +6,8 @@ import strawberry
 
 from app.core import errors as domain
 from app.graphql.context import Info
-from app.graphql.enums import ErrorCode, QueueHookEvent
-from app.graphql.ids import pk_of, to_global_id
+from app.graphql.enums import ErrorCode, FlowSchemaType, QueueHookEvent
+from app.graphql.ids import SentIds, to_global_id
 from app.services import hooks as hook_service
 
 if TYPE_CHECKING:
@@ -18,16 +18,23 @@ if TYPE_CHECKING:
 TYPE_NAMES = {"queue": "Queue", "flow schema": "FlowSchema", "queue hook": "QueueHook"}
 
 
-def require_pk(global_id: str, type_name: str, field: str) -> int:
-    """The pk of an id given as mutation input.
+def require_pk(sent: SentIds, global_id: str, type_name: str, field: str) -> int:
+    """The pk of an id given as mutation input, remembered in `sent`.
 
     Raises InvalidInput for malformed text and NotFound for an id of another type.
     """
-    pk = pk_of(global_id, type_name, field)
+    pk = sent.pk(global_id, type_name, field)
     if pk is None:
         entity = next(e for e, t in TYPE_NAMES.items() if t == type_name)
-        raise domain.NotFound(entity, [global_id])
+        raise domain.NotFound(entity, names=[global_id])
     return pk
+
+
+def named(error: domain.NotFound, sent: SentIds) -> domain.NotFound:
+    """The error again, naming its objects by the ids the client sent."""
+    type_name = TYPE_NAMES[error.entity]
+    names = [sent.name(type_name, pk) for pk in error.ids] + error.names
+    return domain.NotFound(error.entity, error.ids, names=names)
 
 
 @strawberry.interface(description="An expected reason why a mutation did not succeed.")
@@ -41,12 +48,12 @@ class NotFoundError(Error):
     ids: list[strawberry.ID] = strawberry.field(description="The ids that were not found.")
 
     @classmethod
-    def from_domain(cls, error: domain.NotFound) -> "NotFoundError":
-        type_name = TYPE_NAMES[error.entity]
+    def from_domain(cls, error: domain.NotFound, sent: SentIds) -> "NotFoundError":
+        error = named(error, sent)
         return cls(
             message=error.message,
             code=ErrorCode.NOT_FOUND,
-            ids=[strawberry.ID(_global(type_name, i)) for i in error.ids],
+            ids=[strawberry.ID(name) for name in error.names],
         )
 
 
@@ -86,7 +93,7 @@ class DuplicateEnabledEventError(Error):
             message=error.message,
             code=ErrorCode.DUPLICATE_ENABLED_EVENT,
             event=QueueHookEvent(error.event),
-            enabled_hook_id=strawberry.ID(_global("QueueHook", error.enabled_hook_id)),
+            enabled_hook_id=strawberry.ID(to_global_id("QueueHook", error.enabled_hook_id)),
             _pk=error.enabled_hook_id,
         )
 
@@ -123,16 +130,16 @@ class FlowSchemaInUseError(Error):
     "can). Nothing changed."
 )
 class FlowSchemaNotAllowedError(Error):
-    schema_type: str = strawberry.field(description="The flow schema's type, lower case.")
+    schema_type: FlowSchemaType = strawberry.field(description="The flow schema's type.")
+    allowed_types: list[FlowSchemaType] = strawberry.field(
+        description="The types a hook's flow schema may have."
+    )
 
     @classmethod
     def from_domain(cls, error: domain.FlowSchemaNotAllowed) -> "FlowSchemaNotAllowedError":
         return cls(
             message=error.message,
             code=ErrorCode.FLOW_SCHEMA_NOT_ALLOWED,
-            schema_type=error.schema_type,
+            schema_type=FlowSchemaType[error.schema_type.name],
+            allowed_types=[FlowSchemaType[t.name] for t in error.allowed],
         )
-
-
-def _global(type_name: str, pk: int | str) -> str:
-    return to_global_id(type_name, int(pk)) if isinstance(pk, int) else pk

@@ -37,3 +37,22 @@ def pk_of(global_id: str, type_name: str, field: str = "id") -> int | None:
     except InvalidInput as error:
         raise InvalidInput(field, error.message) from error
     return pk if found_type == type_name else None
+
+
+class SentIds:
+    """The ids one operation was sent, by the key each names, so that errors name
+    objects as the client named them (a database key means nothing to a client)."""
+
+    def __init__(self) -> None:
+        self._sent: dict[tuple[str, int], str] = {}
+
+    def pk(self, global_id: str, type_name: str, field: str = "id") -> int | None:
+        """pk_of, remembering the id sent for the key it names."""
+        pk = pk_of(global_id, type_name, field)
+        if pk is not None:
+            self._sent.setdefault((type_name, pk), global_id)
+        return pk
+
+    def name(self, type_name: str, pk: int) -> str:
+        """The id the client sent for this key; else the key's own global id."""
+        return self._sent.get((type_name, pk)) or to_global_id(type_name, pk)

@@ -46,21 +46,21 @@ def test_a_good_hs256_token_gives_its_identity() -> None:
         ),
         (
             jwt.encode(claims(), "another-secret-that-is-long-enough!!", algorithm="HS256"),
-            "invalid",
+            "signature does not match",
         ),
-        (jwt.encode(claims(), SECRET * 2, algorithm="HS512"), "invalid"),
-        (jwt.encode(claims(), "", algorithm="none"), "invalid"),
+        (jwt.encode(claims(), SECRET * 2, algorithm="HS512"), "another algorithm"),
+        (jwt.encode(claims(), "", algorithm="none"), "another algorithm"),
         (
             jwt.encode(
                 {k: v for k, v in claims().items() if k != "exp"}, SECRET, algorithm="HS256"
             ),
-            "invalid",
+            "no 'exp' claim",
         ),
         (
             jwt.encode(
                 {k: v for k, v in claims().items() if k != "tenant"}, SECRET, algorithm="HS256"
             ),
-            "invalid",
+            "no 'tenant' claim",
         ),
     ],
     ids=[
@@ -117,10 +117,24 @@ def test_rs256_with_a_public_key_file(tmp_path: Path) -> None:
     forged = hmac_token(claims(), public_file.read_bytes())
 
     assert good.user == "alice"
-    with pytest.raises(NotAuthenticated):
+    with pytest.raises(NotAuthenticated, match="another algorithm; this server accepts RS256"):
         verifier.verify(forged)
-    with pytest.raises(NotAuthenticated):
+    with pytest.raises(NotAuthenticated, match="signature does not match"):
         verifier.verify(jwt.encode(claims(), rsa_key(), algorithm="RS256"))
+
+
+def test_a_kid_that_names_no_key_is_refused_in_so_many_words(tmp_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    jwk = {**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key())), "kid": "one"}
+    jwks_file = tmp_path / "jwks.json"
+    jwks_file.write_text(json.dumps({"keys": [jwk]}))
+    verifier = TokenVerifier("ES256", jwks_file=jwks_file)
+
+    with pytest.raises(NotAuthenticated, match=r"key id \(kid\) names no key this server knows"):
+        verifier.verify(jwt.encode(claims(), key, algorithm="ES256", headers={"kid": "two"}))
+    other = ec.generate_private_key(ec.SECP256R1())
+    with pytest.raises(NotAuthenticated, match="signature does not match"):
+        verifier.verify(jwt.encode(claims(), other, algorithm="ES256", headers={"kid": "one"}))
 
 
 def test_es256_with_a_jwks_file_chooses_the_key_by_kid(tmp_path: Path) -> None:

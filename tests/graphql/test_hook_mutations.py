@@ -168,7 +168,7 @@ async def test_create_refuses_a_flow_schema_of_a_type_hooks_cannot_run(database:
     error = data["createQueueHook"]
     assert error["__typename"] == "FlowSchemaNotAllowedError"
     assert error["code"] == "FLOW_SCHEMA_NOT_ALLOWED"
-    assert error["schemaType"] == "voice"
+    assert error["schemaType"] == "VOICE"
     assert await snapshot() == []
 
 

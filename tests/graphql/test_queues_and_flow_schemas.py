@@ -1,5 +1,7 @@
 """Queues and flow schemas: queries, the dropdown, and their mutations."""
 
+from typing import Any
+
 from app.models import FlowSchema, FlowSchemaType, Queue, QueueHook, QueueHookEvent
 from tests.factories import OTHER_TENANT, create_flow_schema, create_hook, create_queue
 from tests.graphql.client import gid, ok
@@ -32,20 +34,55 @@ async def test_the_dropdown_lists_service_and_default_schemas_newest_first(datab
     assert rest["flowSchemas"]["pageInfo"]["hasNextPage"] is False
 
 
-async def test_the_dropdown_searches_a_name_prefix_in_any_case(database: str) -> None:
+async def test_the_dropdown_search_matches_the_start_of_any_word_in_any_case(
+    database: str,
+) -> None:
     crm = await create_flow_schema("CRM sync")
     crm_ticket = await create_flow_schema("crm ticket")
-    await create_flow_schema("Sync CRM")
+    sync_crm = await create_flow_schema("Sync CRM")
     await create_flow_schema("100% done")
 
     data = await ok(DROPDOWN, {"search": "Crm"})
     percent = await ok(DROPDOWN, {"search": "%"})
 
     assert [n["id"] for n in data["flowSchemas"]["nodes"]] == [
-        gid("FlowSchema", crm_ticket.pk),
-        gid("FlowSchema", crm.pk),
+        gid("FlowSchema", s.pk) for s in (sync_crm, crm_ticket, crm)
     ]
+    assert data["flowSchemas"]["totalCount"] == 3
     assert percent["flowSchemas"]["nodes"] == [], "wildcards in the search are literal"
+
+
+async def test_the_dropdown_search_splits_words_on_spaces_and_punctuation(
+    database: str,
+) -> None:
+    words = {
+        name: await create_flow_schema(name)
+        for name in [
+            "CRM sync",
+            "billing:Sync",
+            "crm-sync export",
+            "CRM_SYNC (nightly)",
+            "ärger-Über sync",
+            "async job",
+            "Resync",
+        ]
+    }
+
+    def found(data: dict[str, Any]) -> set[str]:
+        return {n["name"] for n in data["flowSchemas"]["nodes"]}
+
+    sync = await ok(DROPDOWN, {"search": "sync"})
+    two_words = await ok(DROPDOWN, {"search": "crm sy"})
+    punctuated = await ok(DROPDOWN, {"search": "Billing: s"})
+    other_script = await ok(DROPDOWN, {"search": "über S"})
+    inside_a_word = await ok(DROPDOWN, {"search": "rm sync"})
+
+    assert found(sync) == set(words) - {"async job", "Resync"}
+    assert sync["flowSchemas"]["totalCount"] == len(words) - 2
+    assert found(two_words) == {"CRM sync", "crm-sync export", "CRM_SYNC (nightly)"}
+    assert found(punctuated) == {"billing:Sync"}
+    assert found(other_script) == {"ärger-Über sync"}
+    assert found(inside_a_word) == set()
 
 
 async def test_the_dropdown_can_ask_for_other_types(database: str) -> None:

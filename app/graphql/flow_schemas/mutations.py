@@ -12,6 +12,7 @@ from app.graphql.errors import (
     require_pk,
 )
 from app.graphql.flow_schemas.types import FlowSchema
+from app.graphql.ids import SentIds
 from app.models import FlowSchemaType as DomainFlowSchemaType
 from app.services import flow_schemas as schema_service
 
@@ -76,14 +77,15 @@ class FlowSchemaMutations:
         id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],
         name: Annotated[str, strawberry.argument(description="The new name, 1 to 200 characters.")],
     ) -> RenameFlowSchemaResult | None:
+        sent = SentIds()
         try:
             row = await schema_service.rename_flow_schema(
-                info.context.principal, require_pk(id, "FlowSchema", "id"), name
+                info.context.principal, require_pk(sent, id, "FlowSchema", "id"), name
             )
         except domain.InvalidInput as error:
             return InvalidInputError.from_domain(error)
         except domain.NotFound as error:
-            return NotFoundError.from_domain(error)
+            return NotFoundError.from_domain(error, sent)
         return RenameFlowSchemaSuccess(flow_schema=FlowSchema.from_model(row))
 
     @strawberry.mutation(
@@ -94,14 +96,15 @@ class FlowSchemaMutations:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],
     ) -> DeleteFlowSchemaResult | None:
+        sent = SentIds()
         try:
             await schema_service.delete_flow_schema(
-                info.context.principal, require_pk(id, "FlowSchema", "id")
+                info.context.principal, require_pk(sent, id, "FlowSchema", "id")
             )
         except domain.InvalidInput as error:
             return InvalidInputError.from_domain(error)
         except domain.NotFound as error:
-            return NotFoundError.from_domain(error)
+            return NotFoundError.from_domain(error, sent)
         except domain.FlowSchemaInUse as error:
             return FlowSchemaInUseError.from_domain(error)
         return DeleteFlowSchemaSuccess(deleted_id=id)

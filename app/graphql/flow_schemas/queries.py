@@ -48,15 +48,22 @@ class FlowSchemaQueries:
         return FlowSchema.from_model(row) if row else None
 
     @strawberry.field(
-        description="The flow schema dropdown: newest first, optionally those whose name starts "
-        "with `search` (any case), of the types SERVICE and DEFAULT unless `types` says "
-        "otherwise. Needs `flows:read`."
+        description="The flow schema dropdown: newest first, optionally those with a word "
+        "that starts with `search` (any case), of the types SERVICE and DEFAULT unless `types` "
+        "says otherwise. Needs `flows:read`."
     )
     async def flow_schemas(
         self,
         info: Info,
         search: Annotated[
-            str | None, strawberry.argument(description="A name prefix, matched in any case.")
+            str | None,
+            strawberry.argument(
+                description='Finds names with a word that starts with it, in any case: "sync" '
+                'finds "CRM sync" and "billing:Sync", not "async". Words are runs of '
+                "letters and digits; spaces and punctuation (':', '-', '_') separate them. With "
+                "several words, they start consecutive words of the name, the last may be cut "
+                'short: "crm sy" finds "CRM-sync export". No letter or digit: nothing found.'
+            ),
         ] = None,
         types: Annotated[
             list[FlowSchemaType] | None,

@@ -14,7 +14,7 @@ from app.graphql.errors import (
     require_pk,
 )
 from app.graphql.hooks.types import QueueHook
-from app.graphql.ids import pk_of, to_global_id
+from app.graphql.ids import SentIds
 from app.models import QueueHookEvent as DomainEvent
 from app.services import hooks as hook_service
 from app.services.hooks import UNSET, HookUpdate
@@ -124,6 +124,7 @@ def _given(value: strawberry.Maybe[T | None], field: str) -> T | None:
 
 def _hook_error(
     error: domain.DomainError,
+    sent: SentIds,
 ) -> (
     InvalidInputError
     | NotFoundError
@@ -135,7 +136,7 @@ def _hook_error(
         case domain.InvalidInput():
             return InvalidInputError.from_domain(error)
         case domain.NotFound():
-            return NotFoundError.from_domain(error)
+            return NotFoundError.from_domain(error, sent)
         case domain.FlowSchemaNotAllowed():
             return FlowSchemaNotAllowedError.from_domain(error)
         case domain.DuplicateEnabledEvent():
@@ -153,12 +154,13 @@ class HookMutations:
         info: Info,
         input: Annotated[CreateQueueHookInput, strawberry.argument(description="The new hook.")],
     ) -> CreateQueueHookResult | None:
+        sent = SentIds()
         try:
             row = await hook_service.create_hook(
                 info.context.principal,
-                queue_id=require_pk(input.queue_id, "Queue", "queueId"),
+                queue_id=require_pk(sent, input.queue_id, "Queue", "queueId"),
                 event=DomainEvent[input.event.name],
-                schema_id=require_pk(input.flow_schema_id, "FlowSchema", "flowSchemaId"),
+                schema_id=require_pk(sent, input.flow_schema_id, "FlowSchema", "flowSchemaId"),
                 enabled=input.enabled,
             )
         except (
@@ -167,7 +169,7 @@ class HookMutations:
             domain.FlowSchemaNotAllowed,
             domain.DuplicateEnabledEvent,
         ) as error:
-            return _hook_error(error)  # type: ignore[return-value]
+            return _hook_error(error, sent)  # type: ignore[return-value]
         return CreateQueueHookSuccess(hook=QueueHook.from_model(row))
 
     @strawberry.mutation(
@@ -182,6 +184,7 @@ class HookMutations:
             strawberry.argument(description="The hook and the fields to change."),
         ],
     ) -> UpdateQueueHookResult | None:
+        sent = SentIds()
         try:
             event = _given(input.event, "event")
             schema_id = _given(input.flow_schema_id, "flowSchemaId")
@@ -190,12 +193,12 @@ class HookMutations:
                 event=UNSET if event is None else DomainEvent[event.name],
                 schema_id=UNSET
                 if schema_id is None
-                else require_pk(schema_id, "FlowSchema", "flowSchemaId"),
+                else require_pk(sent, schema_id, "FlowSchema", "flowSchemaId"),
                 enabled=UNSET if enabled is None else enabled,
                 expected_version=input.expected_version,
             )
             row = await hook_service.update_hook(
-                info.context.principal, require_pk(input.id, "QueueHook", "id"), update
+                info.context.principal, require_pk(sent, input.id, "QueueHook", "id"), update
             )
         except (
             domain.InvalidInput,
@@ -204,7 +207,7 @@ class HookMutations:
             domain.DuplicateEnabledEvent,
             domain.VersionConflict,
         ) as error:
-            return _hook_error(error)
+            return _hook_error(error, sent)
         return UpdateQueueHookSuccess(hook=QueueHook.from_model(row))
 
     @strawberry.mutation(
@@ -231,8 +234,9 @@ class HookMutations:
         ] = False,
     ) -> SetQueueHookEnabledResult | None:
         principal = info.context.principal
+        sent = SentIds()
         try:
-            pk = require_pk(id, "QueueHook", "id")
+            pk = require_pk(sent, id, "QueueHook", "id")
             if enabled and replace_enabled:
                 switched = await hook_service.enable_replacing(principal, pk, expected_version)
                 return SetQueueHookEnabledSuccess(
@@ -250,12 +254,12 @@ class HookMutations:
             domain.DuplicateEnabledEvent,
             domain.VersionConflict,
         ) as error:
-            return _hook_error(error)  # type: ignore[return-value]
+            return _hook_error(error, sent)  # type: ignore[return-value]
         return SetQueueHookEnabledSuccess(hook=QueueHook.from_model(row))
 
     @strawberry.mutation(
         description="Bulk remove: all of the hooks are removed in one transaction, or none are "
-        "and the error names the ids not found. Needs `queues:write`."
+        "and the error names the ids not found. Each id may be given once. Needs `queues:write`."
     )
     async def delete_queue_hooks(
         self,
@@ -265,21 +269,39 @@ class HookMutations:
         ],
     ) -> DeleteQueueHooksResult | None:
         principal = info.context.principal
+        sent = SentIds()
         try:
-            pks: list[int] = []
-            foreign: list[str] = []  # ids of other types: they name no hook
-            for global_id in ids:
-                pk = pk_of(global_id, "QueueHook", "ids")
-                if pk is None:
-                    foreign.append(global_id)
-                else:
-                    pks.append(pk)
-            if foreign:
-                missing = await hook_service.missing_hooks(principal, pks)
-                raise domain.NotFound("queue hook", [*missing, *foreign])
+            hooks = _distinct_hooks(ids, sent)
+            pks = [pk for pk in hooks.values() if pk is not None]
+            if None in hooks.values():  # ids of other types name no hook
+                missing = set(await hook_service.missing_hooks(principal, pks))
+                names = [i for i, pk in hooks.items() if pk is None or pk in missing]
+                raise domain.NotFound("queue hook", names=names)
             deleted = await hook_service.delete_hooks(principal, pks)
         except (domain.InvalidInput, domain.NotFound) as error:
-            return _hook_error(error)  # type: ignore[return-value]
+            return _hook_error(error, sent)  # type: ignore[return-value]
         return DeleteQueueHooksSuccess(
-            deleted_ids=[strawberry.ID(to_global_id("QueueHook", pk)) for pk in deleted]
+            deleted_ids=[strawberry.ID(sent.name("QueueHook", pk)) for pk in deleted]
         )
+
+
+def _distinct_hooks(ids: list[strawberry.ID], sent: SentIds) -> dict[str, int | None]:
+    """Each id sent with the hook's pk (None for an id of another type), in the order
+    sent; raises InvalidInput naming the ids given more than once: the count of hooks
+    removed would no longer match the selection."""
+    hooks: dict[str, int | None] = {}
+    by_key: dict[object, str] = {}
+    repeated: dict[str, None] = {}
+    for global_id in ids:
+        pk = sent.pk(global_id, "QueueHook", "ids")
+        key = global_id if pk is None else pk  # two spellings of one hook are a repeat
+        if key in by_key:
+            repeated[by_key[key]] = None
+            continue
+        by_key[key] = global_id
+        hooks[global_id] = pk
+    if repeated:
+        raise domain.InvalidInput(
+            "ids", f"each id may be given once; repeated: {', '.join(repeated)}"
+        )
+    return hooks

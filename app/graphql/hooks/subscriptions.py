@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from app.core.errors import NotFound
 from app.graphql.context import Info
 from app.graphql.enums import FlowSchemaType, QueueHookEvent
 from app.graphql.flow_schemas.types import FlowSchema
@@ -132,9 +133,13 @@ class HookSubscriptions:
         feed = info.context.feed
         if feed is None:
             raise RuntimeError("subscriptions need the change feed of a running server")
+        # 0 is no queue's key: an id of another type is a queue not found.
         queue_pk = pk_of(queue_id, "Queue", "queueId") or 0
         changes = live_queries.hook_changes(info.context.principal, feed, queue_pk, after_revision)
-        async for item in changes:
-            if isinstance(item, Change) and item.kind is ChangeKind.QUEUE_DELETED:
-                continue  # the end of the stream, not an event
-            yield to_event(item)
+        try:
+            async for item in changes:
+                if isinstance(item, Change) and item.kind is ChangeKind.QUEUE_DELETED:
+                    continue  # the end of the stream, not an event
+                yield to_event(item)
+        except NotFound as error:  # named by the id sent, not by the key
+            raise NotFound(error.entity, names=[queue_id]) from None

@@ -6,7 +6,7 @@ from app.core import errors as domain
 from app.graphql.context import Info
 from app.graphql.enums import QueueType
 from app.graphql.errors import InvalidInputError, NotFoundError, require_pk
-from app.graphql.ids import to_global_id
+from app.graphql.ids import SentIds, to_global_id
 from app.graphql.queues.types import Queue
 from app.models import QueueType as DomainQueueType
 from app.services import queues as queue_service
@@ -73,14 +73,15 @@ class QueueMutations:
         id: Annotated[strawberry.ID, strawberry.argument(description="The queue.")],
         name: Annotated[str, strawberry.argument(description="The new name, 1 to 200 characters.")],
     ) -> RenameQueueResult | None:
+        sent = SentIds()
         try:
             row = await queue_service.rename_queue(
-                info.context.principal, require_pk(id, "Queue", "id"), name
+                info.context.principal, require_pk(sent, id, "Queue", "id"), name
             )
         except domain.InvalidInput as error:
             return InvalidInputError.from_domain(error)
         except domain.NotFound as error:
-            return NotFoundError.from_domain(error)
+            return NotFoundError.from_domain(error, sent)
         return RenameQueueSuccess(queue=Queue.from_model(row))
 
     @strawberry.mutation(
@@ -92,16 +93,17 @@ class QueueMutations:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The queue.")],
     ) -> DeleteQueueResult | None:
+        sent = SentIds()
         try:
             deleted = await queue_service.delete_queue(
-                info.context.principal, require_pk(id, "Queue", "id")
+                info.context.principal, require_pk(sent, id, "Queue", "id")
             )
         except domain.InvalidInput as error:
             return InvalidInputError.from_domain(error)
         except domain.NotFound as error:
-            return NotFoundError.from_domain(error)
+            return NotFoundError.from_domain(error, sent)
         return DeleteQueueSuccess(
-            deleted_id=strawberry.ID(to_global_id("Queue", deleted.queue_id)),
+            deleted_id=strawberry.ID(sent.name("Queue", deleted.queue_id)),
             deleted_hook_ids=[
                 strawberry.ID(to_global_id("QueueHook", pk)) for pk in deleted.hook_ids
             ],

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 
-from app.core.errors import NotFound
+from app.core.errors import InvalidInput, NotFound
 from app.core.identity import Permission, Principal
 from app.models import ChangeKind
 from app.repositories import changes as change_repo
@@ -11,11 +11,18 @@ from app.services.change_feed import OVERFLOW, REPLAY_BATCH, Change, ChangeFeed,
 
 
 class ReplayUnavailable(Exception):
-    """The asked-for revision is older than the retained history (or in the future)."""
+    """The asked-for revision cannot be replayed from; `str()` says why, for people."""
 
-    def __init__(self, current_revision: int) -> None:
-        super().__init__("the revision is not in the retained history")
+    def __init__(self, current_revision: int, reason: str) -> None:
+        super().__init__(reason)
         self.current_revision = current_revision
+
+
+def check_after_revision(after_revision: int | None) -> None:
+    """A revision below 0 was never issued by any queue: the client's error, not a resync.
+    Raises InvalidInput."""
+    if after_revision is not None and after_revision < 0:
+        raise InvalidInput("afterRevision", "afterRevision must be 0 or more")
 
 
 async def require_watchable(principal: Principal, queue_id: int) -> int:
@@ -33,8 +40,9 @@ async def hook_changes(
     """A queue's hook changes for one subscriber: first those after `after_revision`
     from the log, then live, without gap or duplicate. Ends after the queue is deleted.
 
-    Raises NotFound or PermissionDenied before the first item.
+    Raises InvalidInput, NotFound or PermissionDenied before the first item.
     """
+    check_after_revision(after_revision)
     await require_watchable(principal, queue_id)
     watch = await feed.watch(queue_id)
     try:
@@ -77,11 +85,20 @@ async def replay(
     """The queue's changes in (after_revision, up_to], from the log; raises ReplayUnavailable."""
     if after_revision >= up_to:
         if after_revision > up_to:
-            raise ReplayUnavailable(up_to)
+            raise ReplayUnavailable(
+                up_to,
+                f"revision {after_revision} is ahead of the queue's current revision {up_to}: "
+                "it did not come from this queue (or the queue was recreated); refetch the list",
+            )
         return
     oldest = await change_repo.oldest_retained(queue_id)
-    if after_revision < 0 or oldest is None or oldest > after_revision + 1:
-        raise ReplayUnavailable(up_to)
+    if oldest is None or oldest > after_revision + 1:
+        raise ReplayUnavailable(
+            up_to,
+            f"revision {after_revision} is older than the retained history"
+            + (f" (the oldest kept is {oldest})" if oldest is not None else "")
+            + "; refetch the list",
+        )
     cursor = after_revision
     while cursor < up_to:
         rows = await change_repo.after(queue_id, cursor, REPLAY_BATCH)

@@ -179,9 +179,7 @@ class SharedSubscription:
                     return
                 member.outbox.send_next(member.op_id, await self.render(change))
         except ReplayUnavailable as unavailable:
-            resync = ResyncRequired(
-                unavailable.current_revision, "the revision is not in the retained history"
-            )
+            resync = ResyncRequired(unavailable.current_revision, str(unavailable))
             member.outbox.send_next(member.op_id, await self.render(resync))
             member.replaying = False
             member.finish()

@@ -21,7 +21,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from app.core.errors import DomainError, NotAuthenticated, PermissionDenied
+from app.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
 from app.core.identity import Principal
 from app.core.settings import Settings
 from app.graphql.context import Context
@@ -30,7 +30,7 @@ from app.graphql.ids import pk_of
 from app.graphql.limits import variable_and_cost_errors
 from app.graphql.schema import Schema
 from app.services.change_feed import ChangeFeed
-from app.services.live_queries import require_watchable
+from app.services.live_queries import check_after_revision, require_watchable
 from app.web.auth import TokenTooLong, principal_from_authorization, verifier_for
 from app.web.documents import operation_resolution_error
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
@@ -353,8 +353,12 @@ class SubscriptionEndpoint:
         queue_id = plan.queue_id(variables)
         after = plan.after_revision(variables)
         try:
+            check_after_revision(after)
             queue_pk = pk_of(queue_id, "Queue", "queueId") if isinstance(queue_id, str) else None
             await require_watchable(principal, queue_pk or 0)
+        except NotFound as error:  # named by the id the client sent, never a database key
+            connection.send_error(op_id, [_error(NotFound(error.entity, names=[str(queue_id)]))])
+            return
         except (DomainError, PermissionDenied) as error:
             connection.send_error(op_id, [_error(error)])
             return

@@ -107,11 +107,26 @@ async def test_an_unknown_revision_asks_for_a_resync(server: Server) -> None:
         {
             "__typename": "QueueHooksResyncRequired",
             "currentRevision": 1,
-            "reason": "the revision is not in the retained history",
+            "reason": "revision 99 is ahead of the queue's current revision 1: it did not "
+            "come from this queue (or the queue was recreated); refetch the list",
         }
     ]
     assert completed == {"id": op_id, "type": "complete"}
     await subscriber.close()
+
+
+async def test_a_negative_revision_is_a_bad_user_input_error(server: Server) -> None:
+    world = await given_a_queue(server)
+    subscriber = await authed_subscriber(server)
+
+    op_id = await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": -1})
+    refused = await subscriber.receive()
+    await subscriber.close()
+
+    assert refused["id"] == op_id
+    assert refused["type"] == "error"
+    [error] = refused["payload"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "afterRevision"}
 
 
 def first_error(message: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from app.core.errors import InvalidInput
 from app.core.identity import ALL_PERMISSIONS, Principal
 from app.models import QueueHookEvent
 from app.services import change_feed, hooks, live_queries
@@ -58,8 +59,38 @@ async def test_a_revision_older_than_the_retained_history_asks_for_a_resync(
     fresh = [item async for item in _first(live_queries.hook_changes(OWNER, feed, queue.pk, 3), 3)]
 
     assert removed == 3
-    assert stale == [ResyncRequired(6, "the revision is not in the retained history")]
+    assert stale == [
+        ResyncRequired(
+            6,
+            "revision 1 is older than the retained history (the oldest kept is 4); refetch the list",
+        )
+    ]
     assert [c.revision for c in fresh if isinstance(c, Change)] == [4, 5, 6]
+
+
+async def test_a_revision_ahead_of_the_queue_has_its_own_reason(feed: ChangeFeed) -> None:
+    queue = await create_queue()
+    schema = await create_flow_schema()
+    await hooks.create_hook(OWNER, queue.pk, QueueHookEvent.JOINED, schema.pk, False)
+
+    ahead = [item async for item in _first(live_queries.hook_changes(OWNER, feed, queue.pk, 9), 1)]
+
+    assert ahead == [
+        ResyncRequired(
+            1,
+            "revision 9 is ahead of the queue's current revision 1: it did not come from this "
+            "queue (or the queue was recreated); refetch the list",
+        )
+    ]
+
+
+async def test_a_negative_revision_is_the_callers_error(feed: ChangeFeed) -> None:
+    queue = await create_queue()
+
+    with pytest.raises(InvalidInput) as refused:
+        await anext(live_queries.hook_changes(OWNER, feed, queue.pk, -1))
+
+    assert refused.value.field == "afterRevision"
 
 
 async def _first(

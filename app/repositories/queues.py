@@ -7,6 +7,7 @@ from tortoise.queryset import QuerySet
 from app.core.pagination import PageRequest
 from app.models import Queue, QueueHook, QueueType
 from app.repositories.keyset import Ordering, Window, fetch_window
+from app.repositories.word_search import word_start_filter
 
 QUEUE_ORDER = Ordering(field="name", descending=False)
 # Raw SQL on purpose: this runs before every cached read, and skips the ORM's overhead.
@@ -55,14 +56,14 @@ async def lock(tenant: str, queue_ids: Collection[int]) -> list[int]:
 async def search(tenant: str, prefix: str | None, page: PageRequest) -> Window[Queue]:
     query = _scoped(tenant)
     if prefix:
-        query = query.filter(name__istartswith=prefix)
+        query = query.filter(**word_start_filter(prefix))
     return await fetch_window(query, QUEUE_ORDER, page)
 
 
 async def count(tenant: str, prefix: str | None) -> int:
     query = _scoped(tenant)
     if prefix:
-        query = query.filter(name__istartswith=prefix)
+        query = query.filter(**word_start_filter(prefix))
     return await query.count()
 
 

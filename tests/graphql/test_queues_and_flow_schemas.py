@@ -103,11 +103,15 @@ async def test_queues_by_name_with_search(database: str) -> None:
 
     everything = await ok("{ queues { totalCount nodes { id name } } }")
     searched = await ok('{ queues(search: "BIL") { nodes { id } } }')
+    by_a_later_word = await ok('{ queues(search: "OUTB") { nodes { id } } }')
+    inside_a_word = await ok('{ queues(search: "lling") { nodes { id } } }')
 
     names = [n["name"] for n in everything["queues"]["nodes"]]
     assert sorted(names) == sorted([a.name, b.name])
     assert everything["queues"]["totalCount"] == 2
     assert searched["queues"]["nodes"] == [{"id": gid("Queue", b.pk)}]
+    assert by_a_later_word["queues"]["nodes"] == [{"id": gid("Queue", a.pk)}]
+    assert inside_a_word["queues"]["nodes"] == []
 
 
 async def test_queue_and_flow_schema_by_id_and_node(database: str) -> None:

@@ -27,14 +27,19 @@ class QueueQueries:
         return Queue.from_model(row) if row else None
 
     @strawberry.field(
-        description="Your tenant's queues by name, optionally those whose name starts with "
-        "`search` (any case). Needs `queues:read`."
+        description="Your tenant's queues by name, optionally those with a word that starts "
+        "with `search` (any case). Needs `queues:read`."
     )
     async def queues(
         self,
         info: Info,
         search: Annotated[
-            str | None, strawberry.argument(description="A name prefix, matched in any case.")
+            str | None,
+            strawberry.argument(
+                description='Finds names with a word that starts with it, in any case: "ivr" '
+                'finds "Outbound IVR - reminders". Words are runs of letters and digits; '
+                "several search words start consecutive words of the name."
+            ),
         ] = None,
         first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
         after: Annotated[

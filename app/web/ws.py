@@ -31,7 +31,7 @@ from app.graphql.limits import variable_and_cost_errors
 from app.graphql.schema import Schema
 from app.services.change_feed import ChangeFeed
 from app.services.live_queries import check_after_revision, require_watchable
-from app.web.auth import TokenTooLong, principal_from_authorization, verifier_for
+from app.web.auth import principal_from_authorization, verifier_for
 from app.web.documents import operation_resolution_error
 from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
 from app.web.live_plan import live_plan, parsed_within_limits
@@ -261,15 +261,15 @@ class SubscriptionEndpoint:
         if not isinstance(header, str):
             token = params.get("token")
             header = f"Bearer {token}" if isinstance(token, str) else None
+        if header is None:
+            raise _forbidden(self._where_the_token_went(connection, params))
         try:
             principal = principal_from_authorization(
                 header, self.verifier, self.settings.max_token_bytes
             )
-        except TokenTooLong as error:
-            raise Close(4403, f"Forbidden: {error}") from error
         except NotAuthenticated as error:
             log.info("refused a WebSocket: %s", error)
-            raise Close(4403, "Forbidden") from error
+            raise _forbidden(str(error)) from error
         connection.principal = principal
         connection.context = Context(
             self.settings,
@@ -283,6 +283,16 @@ class SubscriptionEndpoint:
             delay = max(0.0, principal.expires_at - time.time())
             asyncio.get_running_loop().call_later(delay, connection.close, 4403, "token expired")
         connection.send({"type": "connection_ack"})
+
+    @staticmethod
+    def _where_the_token_went(connection: Connection, params: dict[str, Any]) -> str:
+        """Why no token arrived, with where it belongs (clients often put it elsewhere)."""
+        where = 'payload {"Authorization": "Bearer <jwt>"}'
+        if "authorization" in connection.websocket.headers:
+            return f"send the token in connection_init {where}, not the upgrade's headers"
+        if isinstance(params.get("headers"), dict):
+            return f"send the token in connection_init {where}, not payload.headers"
+        return f"no token: send connection_init with {where}"
 
     async def _subscribe(self, connection: Connection, message: dict[str, Any]) -> None:
         if connection.principal is None or connection.context is None:
@@ -439,6 +449,16 @@ def _refused(result: ExecutionResult) -> bool:
         return True
     errors = result.errors or []
     return result.data is None and bool(errors) and all(error.path is None for error in errors)
+
+
+# A close frame's reason is at most 123 bytes of UTF-8.
+MAX_CLOSE_REASON = 123
+
+
+def _forbidden(reason: str) -> Close:
+    """4403, the protocol's refusal, saying why (cut to what a close frame carries)."""
+    text = f"Forbidden: {reason}".encode()[:MAX_CLOSE_REASON].decode(errors="ignore")
+    return Close(4403, text)
 
 
 def _error(error: Exception) -> dict[str, Any]:

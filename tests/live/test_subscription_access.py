@@ -1,5 +1,6 @@
 """Who may subscribe: tokens in connection_init, tenants, permissions, expiry."""
 
+import json
 import time
 
 import pytest
@@ -7,13 +8,14 @@ import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Origin, Subprotocol
 
-from app.core.identity import Permission
+from app.core.identity import MALFORMED, Permission
 from tests.live.servers import (
     CHANGES,
     Server,
     Subscriber,
     authed_subscriber,
     next_events,
+    running_server,
     token,
 )
 from tests.live.world import create_hook, given_a_queue, revision
@@ -111,3 +113,35 @@ async def test_a_foreign_browser_origin_is_refused(server: Server) -> None:
         )
 
     assert refused.value.response.status_code == 403
+
+
+async def _refusal(server: Server, payload: dict[str, object], headers: dict[str, str]) -> str:
+    connection = await websockets.connect(
+        server.ws, subprotocols=[Subprotocol("graphql-transport-ws")], additional_headers=headers
+    )
+    await connection.send(json.dumps({"type": "connection_init", "payload": payload}))
+    with pytest.raises(ConnectionClosed) as closed:
+        await connection.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+    return closed.value.rcvd.reason
+
+
+async def test_a_refused_socket_is_told_why_and_where_the_token_goes(sqlite_url: str) -> None:
+    bearer = {"Authorization": f"Bearer {token()}"}
+    where = 'payload {"Authorization": "Bearer <jwt>"}'
+    cases: list[tuple[dict[str, object], dict[str, str], str]] = [
+        ({}, {}, f"no token: send connection_init with {where}"),
+        ({}, bearer, f"send the token in connection_init {where}, not the upgrade's headers"),
+        (
+            {"headers": bearer},
+            {},
+            f"send the token in connection_init {where}, not payload.headers",
+        ),
+        ({"Authorization": f"Bearer {token(ttl=-5)}"}, {}, "the token has expired"),
+        ({"Authorization": "Bearer not-a-token"}, {}, MALFORMED),
+    ]
+    with running_server(sqlite_url) as server:
+        reasons = [await _refusal(server, payload, headers) for payload, headers, _ in cases]
+
+    assert reasons == [f"Forbidden: {expected}" for _, _, expected in cases]

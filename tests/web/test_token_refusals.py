@@ -3,6 +3,7 @@
 import base64
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,32 +39,36 @@ CLAIMS_UNREADABLE = (
     "the token's claims cannot be read: "
     "the payload must be a JSON object with numeric 'exp', 'nbf' and 'iat'"
 )
-CAUSES = {
-    "expired": (signed(exp=int(time.time()) - 30), "the token has expired"),
-    "not yet valid": (signed(nbf=int(time.time()) + 600), "the token is not valid yet"),
+# Built when each test runs: a token made at collection would expire in a long run.
+CAUSES: dict[str, tuple[Callable[[], str], str]] = {
+    "expired": (lambda: signed(exp=int(time.time()) - 30), "the token has expired"),
+    "not yet valid": (lambda: signed(nbf=int(time.time()) + 600), "the token is not valid yet"),
     "wrong signature": (
-        signed(secret=OTHER_SECRET),
+        lambda: signed(secret=OTHER_SECRET),
         "the token's signature does not match: it was not signed with this server's key",
     ),
-    "malformed": ("not-a-jwt", "the token is malformed: not a JWT (header.payload.signature)"),
+    "malformed": (
+        lambda: "not-a-jwt",
+        "the token is malformed: not a JWT (header.payload.signature)",
+    ),
     "payload not json": (
-        unsigned_payload(b"[1, 2]"),
+        lambda: unsigned_payload(b"[1, 2]"),
         CLAIMS_UNREADABLE,
     ),
-    "exp not a number": (signed(exp="later"), CLAIMS_UNREADABLE),
-    "sub not text": (signed(sub=5), "the token's 'sub' claim must be a string"),
-    "iat not a number": (signed(iat="soon"), "the token's 'iat' claim must be a number"),
+    "exp not a number": (lambda: signed(exp="later"), CLAIMS_UNREADABLE),
+    "sub not text": (lambda: signed(sub=5), "the token's 'sub' claim must be a string"),
+    "iat not a number": (lambda: signed(iat="soon"), "the token's 'iat' claim must be a number"),
     "wrong algorithm": (
-        signed(secret=SECRET * 2, algorithm="HS512"),
+        lambda: signed(secret=SECRET * 2, algorithm="HS512"),
         "the token is signed with another algorithm; this server accepts HS256 only",
     ),
     "alg none": (
-        jwt.encode(claims(), "", algorithm="none"),
+        lambda: jwt.encode(claims(), "", algorithm="none"),
         "the token is signed with another algorithm; this server accepts HS256 only",
     ),
-    "no exp": (signed(exp=None), "the token has no 'exp' claim"),
-    "no tenant": (signed(tenant=None), "the token has no 'tenant' claim"),
-    "unknown tenant": (signed(tenant="initech"), "the token's tenant is not known here"),
+    "no exp": (lambda: signed(exp=None), "the token has no 'exp' claim"),
+    "no tenant": (lambda: signed(tenant=None), "the token has no 'tenant' claim"),
+    "unknown tenant": (lambda: signed(tenant="initech"), "the token's tenant is not known here"),
 }
 
 
@@ -82,7 +87,8 @@ def settings(tmp_path: Path, sqlite_template: Path) -> Settings:
 
 @pytest.mark.parametrize("cause", list(CAUSES))
 async def test_a_refused_token_says_why(settings: Settings, cause: str) -> None:
-    bearer, message = CAUSES[cause]
+    make_bearer, message = CAUSES[cause]
+    bearer = make_bearer()
 
     async with serving(settings) as http:
         response = await http.post(

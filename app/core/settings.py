@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     tracing_service_name: str = "queue-hooks"
     # Whole responses of identical queueHooks reads, checked against the queue's revision.
     response_cache_size: int = 1024
+    # Registry pages (`queueHooks` reads) answered by a plan compiled per document,
+    # without GraphQL execution (app/web/page_plans.py); false: always the general path.
+    page_plans_enabled: bool = True
 
     @model_validator(mode="after")
     def _secret_is_strong_and_production_explicit(self) -> "Settings":

@@ -29,6 +29,7 @@ from app.core.settings import Settings
 from app.graphql.context import Context
 from app.graphql.ids import pk_of
 from app.services import queues as queue_service
+from app.web import page_plans
 from app.web.auth import principal_from_authorization, verifier_for
 from app.web.documents import operation_resolution_error, parsed
 from app.web.metrics import Metrics, outcome_of
@@ -201,6 +202,9 @@ class GraphQLEndpoint:
         if cache_key is not None and (cached := self.cache.get(cache_key)) is not None:
             headers = {"X-Request-Id": request_id, "X-Response-Cache": "hit"}
             return Response(cached, media_type=media_type, headers=headers)
+        if (planned := await page_plans.answer(self.schema, self.settings, params.query,
+                params.variables, params.operation_name, principal)) is not None:  # fmt: skip
+            return self._answer(request, planned, media_type, request_id, cache_key)
         try:
             result = await self.schema.execute(
                 params.query,
@@ -228,12 +232,16 @@ class GraphQLEndpoint:
     def _answer(
         self,
         request: Request,
-        result: ExecutionResult,
+        result: ExecutionResult | bytes,
         media_type: str,
         request_id: str,
         cache_key: tuple[Any, ...] | None,
     ) -> Response:
-        response = _result_response(result, media_type, request_id)
+        if isinstance(result, bytes):  # a page written by its plan: never an error
+            response = Response(result, media_type=media_type, headers={"X-Request-Id": request_id})
+            result = ExecutionResult(data=None, errors=None)
+        else:
+            response = _result_response(result, media_type, request_id)
         request.state.error_codes = [
             *getattr(request.state, "error_codes", ()),
             *((error.extensions or {}).get("code", "") for error in result.errors or ()),

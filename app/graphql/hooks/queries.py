@@ -3,6 +3,7 @@ from typing import Annotated
 
 import strawberry
 
+from app.core.identity import Principal
 from app.core.pagination import SortValue, page_request
 from app.graphql.context import Info
 from app.graphql.enums import QueueHookEvent, SortDirection
@@ -15,10 +16,12 @@ from app.graphql.hooks.types import (
 )
 from app.graphql.ids import pk_of
 from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
+from app.models import QueueHook as QueueHookRow
 from app.models import QueueHookEvent as DomainEvent
 from app.models.enums import QUEUE_HOOK_EVENT_WORDING
 from app.services import hooks as hook_service
-from app.services.hooks import HookFilter, HookSort
+from app.services.hooks import HookFilter, HookRow, HookSort
+from app.services.paging import Page
 
 # What each order's cursor carries: the sorted column's values.
 SORT_VALUE_TYPES: dict[HookSort, type[SortValue]] = {
@@ -55,6 +58,35 @@ async def hooks_of_queue(
     filter: QueueHookFilter | None,
     order_by: QueueHookOrder | None,
 ) -> QueueHookConnection | None:
+    found = await hook_page(
+        info.context.principal,
+        queue_pk,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        filter=filter,
+        order_by=order_by,
+    )
+    if found is None:
+        return None
+    return connection_of(found, QueueHook.from_model)
+
+
+async def hook_page(
+    principal: Principal,
+    queue_pk: int,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    filter: QueueHookFilter | None,
+    order_by: QueueHookOrder | None,
+) -> Page[QueueHookRow | HookRow] | None:
+    """The page `queueHooks` and `Queue.hooks` show, checked as they check it (raises
+    InvalidInput, PermissionDenied); None when the queue is not the caller's. Also what
+    app/web/page_plans.py answers from without running GraphQL."""
     order = order_by or QueueHookOrder()
     sort = order.field.to_domain()
     descending = order.direction is SortDirection.DESC
@@ -66,12 +98,9 @@ async def hooks_of_queue(
         sort=hook_service.sort_key(sort, descending),
         value_type=SORT_VALUE_TYPES[sort],
     )
-    found = await hook_service.list_hooks(
-        info.context.principal, queue_pk, _hook_filter(filter), sort, descending, page
+    return await hook_service.list_hooks(
+        principal, queue_pk, _hook_filter(filter), sort, descending, page
     )
-    if found is None:
-        return None
-    return connection_of(found, QueueHook.from_model)
 
 
 @strawberry.type

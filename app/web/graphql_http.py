@@ -27,6 +27,7 @@ from app.core.errors import InvalidInput, NotAuthenticated
 from app.core.identity import Principal
 from app.core.settings import Settings
 from app.graphql.context import Context
+from app.graphql.extensions import UNAVAILABLE, is_database_unavailable
 from app.graphql.ids import pk_of
 from app.services import queues as queue_service
 from app.web.auth import principal_from_authorization, verifier_for
@@ -38,6 +39,7 @@ from app.web.rate_limit import CallerKey, RateLimiter, caller_key
 from app.web.response_cache import ResponseCache, plan_for
 from app.web.tracing import finish, request_span
 
+log = logging.getLogger(__name__)
 request_log = logging.getLogger("app.requests")
 
 QUERY_ONLY = (OperationType.QUERY,)
@@ -197,7 +199,7 @@ class GraphQLEndpoint:
             )
         if (problem := operation_resolution_error(params.query, params.operation_name)) is not None:
             return self._errors_only(request, problem, media_type, request_id)
-        cache_key = await self._cache_key(params, principal, media_type)
+        cache_key = await self._cache_key(params, principal, media_type, request_id)
         if cache_key is not None and (cached := self.cache.get(cache_key)) is not None:
             headers = {"X-Request-Id": request_id, "X-Response-Cache": "hit"}
             return Response(cached, media_type=media_type, headers=headers)
@@ -282,7 +284,7 @@ class GraphQLEndpoint:
         )
 
     async def _cache_key(
-        self, params: "GraphQLParams", principal: Principal, media_type: str
+        self, params: "GraphQLParams", principal: Principal, media_type: str, request_id: str
     ) -> tuple[Any, ...] | None:
         if self.cache.size <= 0:
             return None
@@ -296,7 +298,16 @@ class GraphQLEndpoint:
             return None
         if queue_pk is None:
             return None
-        revision = await queue_service.revision_for_reading(principal, queue_pk)
+        try:
+            revision = await queue_service.revision_for_reading(principal, queue_pk)
+        except Exception as error:
+            # Outside execution, so its error handling does not see this read.
+            if not is_database_unavailable(error):
+                raise
+            log.warning("database unavailable (request %s): %s", request_id, error)
+            raise RequestError(
+                503, UNAVAILABLE, {"Retry-After": "1"}, requestId=request_id
+            ) from error
         if revision is None:
             return None
         return ResponseCache.key(

@@ -4,7 +4,7 @@ import socket
 
 import uvicorn
 
-from app.web.app import HooksApp
+from app.web.ws import SubscriptionEndpoint
 
 GOING_AWAY = 1001
 
@@ -16,10 +16,10 @@ class GracefulServer(uvicorn.Server):
     uvicorn itself would close sockets with 1012 (service restart).
     """
 
-    def __init__(self, config: uvicorn.Config, app: HooksApp) -> None:
+    def __init__(self, config: uvicorn.Config, subscriptions: SubscriptionEndpoint) -> None:
         super().__init__(config)
-        self.hooks_app = app
+        self.subscriptions = subscriptions
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        await self.hooks_app.subscriptions.close_all(GOING_AWAY, "server shutting down")
+        await self.subscriptions.close_all(GOING_AWAY, "server shutting down")
         await super().shutdown(sockets)

@@ -145,14 +145,17 @@ class Connection:
 
 
 class SubscriptionEndpoint:
-    def __init__(self, schema: strawberry.Schema, settings: Settings, feed: ChangeFeed) -> None:
+    def __init__(
+        self, schema: strawberry.Schema, settings: Settings, feed: ChangeFeed, limiter: RateLimiter
+    ) -> None:
         self.schema = schema
         self.settings = settings
         self.shared = SharedSubscriptions(schema, feed)
         self.connections: set[Connection] = set()
         self.ready: asyncio.Event | None = None
         self.verifier = verifier_for(settings)
-        self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+        # The app's one limiter, shared with HTTP (app/web/rate_limit.py).
+        self.limiter = limiter
         self.open_connections = 0
 
     @property

@@ -62,7 +62,7 @@ async def test_made_up_tokens_count_against_the_address_they_come_from(database_
             await client.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer x{n}"})
             for n in range(300)
         ]
-        buckets = app.graphql_endpoint.limiter.callers
+        buckets = app.state.limiter.callers
 
     statuses = [r.status_code for r in garbage]
     assert statuses == [401, 401] + [429] * 298

@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from app.core.database import database_answers
+from app.core.database import connections_in_use, database_answers
 from app.core.settings import Settings
 from app.graphql.schema import OperationLimits, build_schema
 from app.services.change_feed import ChangeFeed, prune_change_log
@@ -29,7 +29,7 @@ from app.web.gc_tuning import keep_collections_short
 from app.web.graphiql import graphiql_page
 from app.web.graphql_http import GraphQLEndpoint
 from app.web.hooks_tab import hooks_tab_page
-from app.web.metrics import Metrics, RequestMetrics, database_pool_in_use
+from app.web.metrics import Metrics, RequestMetrics
 from app.web.negotiation import wants_html
 from app.web.origins import CorsRefusal, RefusedOrigins
 from app.web.rate_limit import RateLimit, RateLimiter
@@ -89,7 +89,7 @@ def create_app(settings: Settings) -> Starlette:
         "Subscribers served by shared subscriptions.",
         lambda: subscriptions.shared.member_count,
     )
-    metrics.gauge("database_pool_in_use", "Database connections in use.", database_pool_in_use)
+    metrics.gauge("database_pool_in_use", "Database connections in use.", connections_in_use)
 
     async def graphql(request: Request) -> Response:
         if not call_of(request.scope).graphql:  # the GraphiQL page

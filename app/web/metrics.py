@@ -8,7 +8,6 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
-from tortoise import connections
 
 from app.web.call import call_of
 
@@ -101,14 +100,3 @@ def outcome_of(status: int, error_codes: Collection[str]) -> str:
     if status >= 400 or error_codes:
         return "client_error"
     return "ok"
-
-
-def database_pool_in_use() -> float:
-    """Connections of the database pool handed out now (PostgreSQL; 0 otherwise)."""
-    try:
-        pool = getattr(connections.get("default"), "_pool", None)
-    except Exception:  # not connected yet
-        return 0
-    if pool is None:
-        return 0
-    return float(pool.get_size() - pool.get_idle_size())

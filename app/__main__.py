@@ -163,7 +163,7 @@ def _serve(settings: Settings, *, migrate_first: bool) -> int:
         config = uvicorn.Config(
             app, timeout_graceful_shutdown=settings.shutdown_timeout_seconds, **listening
         )
-        GracefulServer(config, app).run()
+        GracefulServer(config, app.state.subscriptions).run()
     return 0
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import asyncpg
 import pytest
 from hypothesis import settings as hypothesis_settings
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from app.core.database import close_database, open_database
 
@@ -137,9 +136,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[str]:
     """The ORM opened on a fresh database; yields its URL."""
-    # Tortoise caches SQL per connection name, in the dialect it first saw; tests
-    # switch dialects within one process, so start each with an empty cache.
-    EXECUTOR_CACHE.clear()
     await open_database(database_url)
     try:
         yield database_url

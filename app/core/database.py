@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 MODELS_APP = "models"
 
@@ -36,8 +37,32 @@ def dialect_of(database_url: str) -> str:
 
 
 async def open_database(database_url: str) -> None:
+    _forget_statements()
     # The global fallback lets request tasks see the ORM that the lifespan task set up.
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+def _forget_statements() -> None:
+    """Tortoise keeps each model's INSERT/DELETE SQL in a module-level cache keyed by
+    connection name, in the dialect it first saw; a process that opens another kind of
+    database under the same name (the tests do) would send it the other's SQL.
+    Undocumented: tests/core/test_database.py switches dialects and fails if it moves."""
+    EXECUTOR_CACHE.clear()
+
+
+def connections_in_use() -> int:
+    """Connections of the PostgreSQL pool handed out now (0 on SQLite, or before start).
+
+    Tortoise does not expose its asyncpg pool; this is the one place that reads its
+    `_pool`, and tests/core/test_database.py fails if an upgrade moves it."""
+    try:
+        client = connections.get("default")
+    except Exception:  # not connected yet
+        return 0
+    pool = getattr(client, "_pool", None)
+    if pool is None:
+        return 0
+    return int(pool.get_size() - pool.get_idle_size())
 
 
 CLOSE_TIMEOUT_SECONDS = 5.0

@@ -3,9 +3,10 @@
 Most of a registry page is plain data: ids, enums, booleans, strings, times read
 straight off an object. graphql-core completes every one of them through the
 general path (a ResolveInfo object, the resolver, completion by type), which cost
-more than the database query on a 20-row page. For a field whose resolver is
-Strawberry's default attribute read, with no arguments and a scalar or enum type,
-this context reads and serialises the value directly. An object whose selected
+more than the database query on a 20-row page. For a basic Strawberry field (an
+attribute read: no resolver, no permission classes or other field extensions) with
+no arguments and a scalar or enum type, this context reads and serialises the
+value directly. An object whose selected
 fields are all such leaves or such objects (a page's edges, hooks, flow schemas)
 is completed in one pass from a plan made once per selection and request,
 without graphql-core's per-field bookkeeping. Anything else, and any value that
@@ -29,6 +30,8 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path, UndefinedType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +53,18 @@ def _leaf(field: GraphQLField) -> _Leaf | None:
 
 
 def _reader(field: GraphQLField) -> Callable[..., Any] | None:
-    """How to read a field that Strawberry resolves by attribute, or None."""
-    if field.args or not getattr(field.resolve, "_is_default", False):
+    """How to read a field that Strawberry resolves by attribute, or None.
+
+    Only a basic field (no resolver, no field extension: `permission_classes` are
+    one) may skip Strawberry's resolver; anything else runs its checks there.
+    """
+    if field.args:
         return None
-    definition = (field.extensions or {}).get("strawberry-definition")
-    python_name = getattr(definition, "python_name", None)
-    if getattr(definition, "default_resolver", None) is getattr and python_name:
-        read = attrgetter(python_name)  # what Strawberry's basic resolver does, minus calls
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(definition, StrawberryField) or not definition.is_basic_field:
+        return None
+    if definition.default_resolver is getattr and definition.python_name:
+        read = attrgetter(definition.python_name)  # Strawberry's basic resolver, minus calls
         return lambda source, _info: read(source)
     return field.resolve
 

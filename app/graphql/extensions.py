@@ -19,6 +19,7 @@ from app.core.errors import DomainError, InvalidInput, NotAuthenticated, Permiss
 log = logging.getLogger("app.graphql")
 
 INTERNAL_MESSAGE = "Internal server error; quote the request id when reporting it."
+UNAVAILABLE = "the database is not available; retry shortly"
 
 # graphql-core's hint after unknown fields, arguments, types and enum values.
 SUGGESTION = re.compile(r" Did you mean [^?]*\?")
@@ -61,13 +62,13 @@ class ClassifyErrors(SchemaExtension):
             return _reworded(error, error.message, {"code": code})
         extensions = expected_error_extensions(original)
         message = error.message
-        if extensions is None and _is_database_unavailable(original):
+        if extensions is None and is_database_unavailable(original):
             request_id = getattr(self.execution_context.context, "request_id", None)
             log.warning(
                 "database unavailable in %s (request %s): %s", error.path, request_id, original
             )
             extensions = {"code": "SERVICE_UNAVAILABLE", "requestId": request_id}
-            message = "the database is not available; retry shortly"
+            message = UNAVAILABLE
         elif extensions is None:  # a bug
             request_id = getattr(self.execution_context.context, "request_id", None)
             log.error(
@@ -143,11 +144,11 @@ def _reworded(
     )
 
 
-def _is_database_unavailable(error: BaseException) -> bool:
+def is_database_unavailable(error: BaseException) -> bool:
     """A lost or refused database connection, as opposed to a bug."""
     if isinstance(error, DBConnectionError | ConnectionError | OSError | asyncpg.InterfaceError):
         return True
     if isinstance(error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
         return True
     cause = error.__cause__ or error.__context__
-    return cause is not None and cause is not error and _is_database_unavailable(cause)
+    return cause is not None and cause is not error and is_database_unavailable(cause)

@@ -40,6 +40,7 @@ from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 
 from app.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from app.graphql.core_schema import core_schema
 
 # Past 2**53 - 1 a JSON client cannot read the number exactly (and orjson cannot
 # write one past 64 bits); anything that large is refused anyway, so the sum
@@ -279,7 +280,7 @@ def cost_limit(limit: int, formulas: FormulaCache) -> Callable[[], SchemaExtensi
             context = self.execution_context
             if context.graphql_document is not None:
                 refusal = cost_refusal(
-                    context.schema._schema,
+                    core_schema(context.schema),
                     formulas,
                     limit,
                     query=context.query,

@@ -3,34 +3,41 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
+from starlette.datastructures import Headers, QueryParams
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
+from starlette.types import Scope
 
-from app.core.database import database_answers
+from app.core.database import connections_in_use, database_answers
 from app.core.settings import Settings
 from app.graphql.schema import OperationLimits, build_schema
 from app.services.change_feed import ChangeFeed, prune_change_log
+from app.web.auth import Authenticator
+from app.web.call import call_of
 from app.web.demo import demo_queue_id, demo_token
+from app.web.errors import internal_error
 from app.web.gc_tuning import keep_collections_short
 from app.web.graphiql import graphiql_page
 from app.web.graphql_http import GraphQLEndpoint
 from app.web.hooks_tab import hooks_tab_page
-from app.web.metrics import Metrics, database_pool_in_use
+from app.web.metrics import Metrics, RequestMetrics
 from app.web.negotiation import wants_html
 from app.web.origins import CorsRefusal, RefusedOrigins
-from app.web.startup import Startup
-from app.web.tracing import provider_for
-from app.web.transport import HEADERS_TOO_LARGE, head_too_large
+from app.web.rate_limit import RateLimit, RateLimiter
+from app.web.request_id import RequestIds
+from app.web.request_log import RequestLog
+from app.web.startup import Readiness, Startup
+from app.web.tracing import Tracing, provider_for
+from app.web.transport import HeadLimit
 from app.web.ws import SubscriptionEndpoint
 
 log = logging.getLogger(__name__)
@@ -39,37 +46,8 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 FAVICON = STATIC_DIR / "ui" / "favicon.svg"
 
 
-class HooksApp(Starlette):
-    """Starlette, with the registry's hot path (POST /graphql) dispatched first.
-
-    The GraphQL endpoint handles its own errors, so the middleware and routing
-    layers in front of it only cost time there (about a tenth of a cold page).
-    """
-
-    graphql_endpoint: GraphQLEndpoint
-    subscriptions: SubscriptionEndpoint
-    # With CORS configured, every request goes through the middleware stack.
-    fast_dispatch = True
-    max_header_bytes = 32_768
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan" and _head_size(scope) > self.max_header_bytes:
-            # A head that arrived in one read (the parser cuts off longer ones itself).
-            await _refuse_head(scope, receive, send, self.max_header_bytes)
-            return
-        if (
-            self.fast_dispatch
-            and scope["type"] == "http"
-            and scope["method"] == "POST"
-            and scope["path"] == "/graphql"
-        ):
-            response = await self.graphql_endpoint.handle(Request(scope, receive))
-            await response(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
-
-
-def create_app(settings: Settings) -> HooksApp:
+def create_app(settings: Settings) -> Starlette:
+    """The app: every route behind one middleware stack (see `_middleware`)."""
     tracer_provider = provider_for(settings)
     schema = build_schema(
         mask_internal_errors=settings.is_production,
@@ -83,16 +61,15 @@ def create_app(settings: Settings) -> HooksApp:
             cost=settings.max_query_cost,
         ),
     )
-    endpoint = GraphQLEndpoint(schema, settings)
-    if tracer_provider is not None:
-        endpoint.tracer = tracer_provider.get_tracer("app.web")
     feed = ChangeFeed(buffer_size=settings.subscriber_buffer)
     startup = Startup(settings, feed)
-    endpoint.ready = startup.ready
-    subscriptions = SubscriptionEndpoint(schema, settings, feed)
+    # One limiter, so HTTP requests and subscription starts share each caller's budget.
+    limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+    authenticator = Authenticator(settings)
+    endpoint = GraphQLEndpoint(schema, settings, authenticator, limiter)
+    subscriptions = SubscriptionEndpoint(schema, settings, feed, limiter)
     subscriptions.ready = startup.ready
     metrics = Metrics()
-    endpoint.metrics = metrics
     subscriptions.shared.on_fan_out = metrics.fan_out.observe
     metrics.gauge(
         "websockets_open", "Open WebSocket connections.", lambda: subscriptions.open_connections
@@ -112,15 +89,10 @@ def create_app(settings: Settings) -> HooksApp:
         "Subscribers served by shared subscriptions.",
         lambda: subscriptions.shared.member_count,
     )
-    metrics.gauge("database_pool_in_use", "Database connections in use.", database_pool_in_use)
+    metrics.gauge("database_pool_in_use", "Database connections in use.", connections_in_use)
 
     async def graphql(request: Request) -> Response:
-        if (
-            request.method == "GET"
-            and settings.serves_graphiql
-            and "query" not in request.query_params
-            and wants_html(request.headers.get("accept"))
-        ):
+        if not call_of(request.scope).graphql:  # the GraphiQL page
             token = demo_token(settings) if settings.prefill_graphiql_token else None
             return graphiql_page(token, await demo_queue_id(settings) if token else None)
         return await endpoint.handle(request)
@@ -177,43 +149,73 @@ def create_app(settings: Settings) -> HooksApp:
                 # Flushes the spans still batched; the exporter's timeout bounds it.
                 await asyncio.to_thread(tracer_provider.shutdown)
 
-    app = HooksApp(
+    app = Starlette(
         routes=[
+            # First: the router tries routes in turn, and this one is the hot path.
+            Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+            WebSocketRoute("/graphql", subscriptions.__call__),
             Route("/", hooks_tab),
             Route("/favicon.ico", favicon),
             Route("/favicon.svg", favicon),
-            Route("/graphql", graphql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
-            WebSocketRoute("/graphql", subscriptions.__call__),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         lifespan=lifespan,
-        middleware=_cors(settings),
+        middleware=_middleware(settings, startup, limiter, authenticator, metrics, tracer_provider),
+        exception_handlers={Exception: internal_error},
     )
-    app.fast_dispatch = not settings.cors_origins
-    app.max_header_bytes = settings.max_header_bytes
-    app.graphql_endpoint = endpoint
-    app.subscriptions = subscriptions
+    app.state.subscriptions = subscriptions
+    app.state.limiter = limiter
     return app
 
 
-def _head_size(scope: Scope) -> int:
-    """The request line and headers as they came, give or take their separators."""
-    size = len(scope.get("method", "GET")) + len(scope.get("raw_path") or b"")
-    size += len(scope.get("query_string", b""))
-    for name, value in scope["headers"]:
-        size += len(name) + len(value) + 4
-    return size + 12
+def _middleware(
+    settings: Settings,
+    startup: Startup,
+    limiter: RateLimiter,
+    authenticator: Authenticator,
+    metrics: Metrics,
+    tracer_provider: TracerProvider | None,
+) -> list[Middleware]:
+    """What every request goes through, outermost first. Starlette puts its own error
+    handler (`internal_error`) outside and its exception handling inside these.
+
+    Pure ASGI classes (no BaseHTTPMiddleware: its task and stream per request cost a
+    cold page a tenth of its time). The GraphQL-specific layers act on GraphQL requests
+    over HTTP (`Call.graphql`) and pass everything else through."""
+    stack = [
+        Middleware(HeadLimit, max_bytes=settings.max_header_bytes),
+        Middleware(RequestIds, is_graphql=_graphql_requests(settings)),
+        *_cors(settings),
+    ]
+    if tracer_provider is not None:
+        stack.append(Middleware(Tracing, tracer=tracer_provider.get_tracer("app.web")))
+    stack.append(Middleware(RequestMetrics, metrics=metrics))
+    if settings.request_log:
+        stack.append(Middleware(RequestLog))
+    stack += [
+        Middleware(RateLimit, limiter=limiter, authenticator=authenticator),
+        Middleware(Readiness, ready=startup.ready),
+    ]
+    return stack
 
 
-async def _refuse_head(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-    response = Response(head_too_large(limit), HEADERS_TOO_LARGE, media_type="application/json")
-    if scope["type"] == "websocket":
-        await WebSocket(scope, receive, send).send_denial_response(response)
-    else:
-        await response(scope, receive, send)
+def _graphql_requests(settings: Settings) -> Callable[[Scope], bool]:
+    def is_graphql(scope: Scope) -> bool:
+        """A GraphQL request over HTTP: anything to /graphql but the GraphiQL page."""
+        if scope["path"] != "/graphql":
+            return False
+        if scope["method"] != "GET" or not settings.serves_graphiql:
+            return True
+        headers = Headers(scope=scope)
+        asks_for_page = "query" not in QueryParams(scope["query_string"]) and wants_html(
+            headers.get("accept")
+        )
+        return not asks_for_page
+
+    return is_graphql
 
 
 def _cors(settings: Settings) -> list[Middleware]:

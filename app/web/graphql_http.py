@@ -1,14 +1,14 @@
-"""GraphQL over HTTP (https://graphql.github.io/graphql-over-http/draft/).
+"""GraphQL over HTTP (https://graphql.github.io/graphql-over-http/draft/): content
+negotiation, the request's parameters, and executing its operation.
 
 Strawberry's own view answers application/json only, and 200 for request errors;
 this endpoint negotiates application/graphql-response+json and uses the spec's
-status codes, and authenticates before anything runs.
+status codes. What every request goes through first (request id, tracing, metrics,
+the request log, the rate limit, readiness) is middleware: see app/web/app.py.
 """
 
 import asyncio
 import logging
-import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,6 @@ import orjson
 import strawberry
 from graphql import GraphQLError, get_operation_ast
 from graphql import OperationType as CoreOperationType
-from opentelemetry.trace import Tracer
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -27,60 +26,23 @@ from app.core.errors import InvalidInput, NotAuthenticated
 from app.core.identity import Principal
 from app.core.settings import Settings
 from app.graphql.context import Context
+from app.graphql.extensions import UNAVAILABLE, is_database_unavailable
 from app.graphql.ids import pk_of
 from app.services import queues as queue_service
 from app.web import page_plans
-from app.web.auth import principal_from_authorization, verifier_for
+from app.web.auth import Authenticator
+from app.web.call import Call, call_of
 from app.web.documents import operation_resolution_error, parsed
-from app.web.metrics import Metrics, outcome_of
+from app.web.errors import RequestError, not_acceptable
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.operation_limits import TOO_DEEP, TOO_LARGE, oversized
-from app.web.rate_limit import CallerKey, RateLimiter, caller_key
+from app.web.rate_limit import RateLimiter, caller_key, client_host, too_many
 from app.web.response_cache import ResponseCache, plan_for
-from app.web.tracing import finish, request_span
 
-request_log = logging.getLogger("app.requests")
+log = logging.getLogger(__name__)
 
 QUERY_ONLY = (OperationType.QUERY,)
 ALL_OPERATIONS = (OperationType.QUERY, OperationType.MUTATION)
-
-
-class RequestError(Exception):
-    """A request that is not a well-formed GraphQL-over-HTTP request."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        headers: dict[str, str] | None = None,
-        code: str | None = None,
-        **extensions: Any,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-        self.code = code
-        self.extensions = extensions
-
-    @property
-    def formatted(self) -> dict[str, Any]:
-        code = self.code or STATUS_CODES.get(self.status, "BAD_REQUEST")
-        return {"message": self.message, "extensions": {"code": code, **self.extensions}}
-
-
-# A client code for each status a RequestError answers with, unless it names its own.
-STATUS_CODES = {
-    400: "BAD_REQUEST",
-    401: "UNAUTHENTICATED",
-    405: "METHOD_NOT_ALLOWED",
-    406: "NOT_ACCEPTABLE",
-    408: "REQUEST_TIMEOUT",
-    413: "REQUEST_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-    429: "RATE_LIMITED",
-    503: "SERVICE_UNAVAILABLE",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,127 +53,72 @@ class GraphQLParams:
 
 
 class GraphQLEndpoint:
-    def __init__(self, schema: strawberry.Schema, settings: Settings) -> None:
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        settings: Settings,
+        authenticator: Authenticator,
+        limiter: RateLimiter,
+    ) -> None:
         self.schema = schema
         self.settings = settings
         self.cache = ResponseCache(settings.response_cache_size)
-        self.verifier = verifier_for(settings)
-        self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
-        # Set once the database is up (app/web/startup.py); unset: answer 503.
-        self.ready: asyncio.Event | None = None
-        self.metrics: Metrics | None = None
-        self.tracer: Tracer | None = None
+        self.authenticator = authenticator
+        # The app's one limiter: the middleware counted the request; a batch's further
+        # operations are counted here, once its size is known.
+        self.limiter = limiter
 
     async def handle(self, request: Request) -> Response:
-        started = time.perf_counter()
-        if self.tracer is None:
-            response = await self._handle(request)
-        else:
-            with request_span(self.tracer, request) as span:
-                response = await self._handle(request)
-                finish(
-                    span,
-                    response.status_code,
-                    response.headers.get("x-request-id"),
-                    getattr(request.state, "operation_name", None),
-                )
-        if self.metrics is not None:
-            authenticated = getattr(request.state, "principal", None) is not None
-            self.metrics.observe_request(
-                outcome_of(response.status_code, getattr(request.state, "error_codes", ())),
-                response.headers.get("x-response-cache"),
-                time.perf_counter() - started,
-                getattr(request.state, "operation_name", None) if authenticated else None,
-            )
-        if self.settings.request_log:
-            principal = getattr(request.state, "principal", None)
-            request_log.info(
-                "graphql request",
-                extra={
-                    "request_id": response.headers.get("x-request-id"),
-                    # The client's address (behind a trusted proxy: from X-Forwarded-For).
-                    "client": request.client.host if request.client else None,
-                    "tenant": principal.tenant if principal else None,
-                    "user": principal.user if principal else None,
-                    "operation": getattr(request.state, "operation_name", None),
-                    "status": response.status_code,
-                    "cache": response.headers.get("x-response-cache"),
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
-        return response
-
-    async def _handle(self, request: Request) -> Response:
-        request_id = uuid.uuid4().hex
+        call = call_of(request.scope)
         media_type = choose_media_type(request.headers.get("accept"))
         try:
             if media_type is None:
-                raise RequestError(406, f"this endpoint answers {GRAPHQL_RESPONSE_JSON} or {JSON}")
-            identity = self._identity(request)
-            caller = caller_key(
-                identity if isinstance(identity, Principal) else None,
-                request.client.host if request.client else None,
-            )
-            self._limit(caller)
-            if self.ready is not None and not self.ready.is_set():
-                raise RequestError(
-                    503, "the database is not available yet; retry shortly", {"Retry-After": "1"}
-                )
+                raise not_acceptable()
             payload = await self._payload(request)
             if isinstance(payload, list):
-                return await self._batch(request, payload, caller, media_type, request_id)
+                return await self._batch(request, call, payload, media_type)
             params = self._params(payload)
-            request.state.operation_name = _operation_name(params)
-            principal = self._authenticate(request)
-            request.state.principal = principal
-            return await self._single(request, params, principal, media_type, request_id)
+            call.operation_name = _operation_name(params)
+            principal = self._authenticate(call, request)
+            return await self.execute(call, params, principal, media_type, get=_is_get(request))
         except RequestError as error:
-            return _error_response(error, media_type or JSON, request_id)
+            return error.response(media_type or JSON)
         except NotAuthenticated as error:
-            return _error_response(_unauthenticated(error), media_type or JSON, request_id)
+            return _unauthenticated(error).response(media_type or JSON)
 
-    def _limit(self, caller: CallerKey, operations: int = 1) -> None:
-        if wait := self.limiter.retry_after(caller, operations):
-            raise RequestError(
-                429,
-                f"too many requests; retry in {wait} s",
-                {"Retry-After": str(wait)},
-                "RATE_LIMITED",
-                retryAfter=wait,
-            )
-
-    async def _single(
+    async def execute(
         self,
-        request: Request,
-        params: "GraphQLParams",
+        call: Call,
+        params: GraphQLParams,
         principal: Principal,
         media_type: str,
-        request_id: str,
+        *,
+        get: bool = False,
     ) -> Response:
-        """One operation's response; RequestError for what the spec answers with a status."""
-        if request.method == "GET" and _operation_type(params) not in (
-            None,
-            CoreOperationType.QUERY,
-        ):
+        """One operation, answered: from the response cache, else executed by Strawberry.
+
+        Raises RequestError for what the spec answers with a status; `get`: the
+        request came as GET, which runs queries only."""
+        if get and _operation_type(params) not in (None, CoreOperationType.QUERY):
             raise RequestError(
                 405, "GET runs queries only; send mutations with POST", {"Allow": "POST"}
             )
         if (problem := operation_resolution_error(params.query, params.operation_name)) is not None:
-            return self._errors_only(request, problem, media_type, request_id)
-        cache_key = await self._cache_key(params, principal, media_type)
+            return self._errors_only(call, problem, media_type)
+        cache_key = await self._cache_key(params, principal, media_type, call.request_id)
         if cache_key is not None and (cached := self.cache.get(cache_key)) is not None:
-            headers = {"X-Request-Id": request_id, "X-Response-Cache": "hit"}
-            return Response(cached, media_type=media_type, headers=headers)
+            call.cache = "hit"
+            return Response(cached, media_type=media_type, headers={"X-Response-Cache": "hit"})
         if (planned := await page_plans.answer(self.schema, self.settings, params.query,
                 params.variables, params.operation_name, principal)) is not None:  # fmt: skip
-            return self._answer(request, planned, media_type, request_id, cache_key)
+            return self._answer(call, planned, media_type, cache_key)
         try:
             result = await self.schema.execute(
                 params.query,
                 variable_values=params.variables,
-                context_value=Context(self.settings, request_id, identity=principal),
+                context_value=Context(self.settings, call.request_id, identity=principal),
                 operation_name=params.operation_name,
-                allowed_operation_types=QUERY_ONLY if request.method == "GET" else ALL_OPERATIONS,
+                allowed_operation_types=QUERY_ONLY if get else ALL_OPERATIONS,
             )
         except InvalidOperationTypeError as error:
             raise RequestError(
@@ -220,47 +127,38 @@ class GraphQLEndpoint:
         except CannotGetOperationTypeError:
             # No operation to run: a GraphQL request error, answered as one.
             result = ExecutionResult(data=None, errors=[_no_operation(params.operation_name)])
-        return self._answer(request, result, media_type, request_id, cache_key)
+        return self._answer(call, result, media_type, cache_key)
 
-    def _errors_only(
-        self, request: Request, error: GraphQLError, media_type: str, request_id: str
-    ) -> Response:
+    def _errors_only(self, call: Call, error: GraphQLError, media_type: str) -> Response:
         """A request error found before execution, answered as execution's would be."""
-        result = ExecutionResult(data=None, errors=[error])
-        return self._answer(request, result, media_type, request_id, None)
+        return self._answer(call, ExecutionResult(data=None, errors=[error]), media_type, None)
 
     def _answer(
         self,
-        request: Request,
+        call: Call,
         result: ExecutionResult | bytes,
         media_type: str,
-        request_id: str,
         cache_key: tuple[Any, ...] | None,
     ) -> Response:
         if isinstance(result, bytes):  # a page written by its plan: never an error
-            response = Response(result, media_type=media_type, headers={"X-Request-Id": request_id})
+            response = Response(result, media_type=media_type)
             result = ExecutionResult(data=None, errors=None)
         else:
-            response = _result_response(result, media_type, request_id)
-        request.state.error_codes = [
-            *getattr(request.state, "error_codes", ()),
-            *((error.extensions or {}).get("code", "") for error in result.errors or ()),
-        ]
+            response = _result_response(result, media_type)
+        call.error_codes.extend(
+            (error.extensions or {}).get("code", "") for error in result.errors or ()
+        )
         if _database_unavailable(result):
             response.status_code = 503
             response.headers["Retry-After"] = "1"
         if cache_key is not None and not result.errors:
             self.cache.put(cache_key, bytes(response.body))
             response.headers["X-Response-Cache"] = "miss"
+            call.cache = "miss"
         return response
 
     async def _batch(
-        self,
-        request: Request,
-        payloads: list[Any],
-        caller: CallerKey,
-        media_type: str,
-        request_id: str,
+        self, request: Request, call: Call, payloads: list[Any], media_type: str
     ) -> Response:
         """Several operations in one POST, run one after another (each its own transaction).
 
@@ -272,25 +170,25 @@ class GraphQLEndpoint:
             raise RequestError(400, "batched requests are not accepted; send one operation")
         if not 0 < len(payloads) <= limit:
             raise RequestError(400, f"a batch carries 1 to {limit} operations")
-        self._limit(caller, len(payloads) - 1)  # the first was counted with the request
-        principal = self._authenticate(request)
-        request.state.principal = principal
+        principal = self._authenticate(call, request)
+        caller = caller_key(principal, client_host(request.scope))
+        # The first operation was counted with the request, by the RateLimit middleware.
+        if wait := self.limiter.retry_after(caller, len(payloads) - 1):
+            raise too_many(wait)
         parts = []
         for payload in payloads:
             try:
                 params = self._params(payload)
-                response = await self._single(request, params, principal, media_type, request_id)
+                response = await self.execute(
+                    call, params, principal, media_type, get=_is_get(request)
+                )
                 parts.append(bytes(response.body))
             except RequestError as error:
                 parts.append(orjson.dumps({"errors": [error.formatted]}))
-        return Response(
-            b"[" + b",".join(parts) + b"]",
-            media_type=media_type,
-            headers={"X-Request-Id": request_id},
-        )
+        return Response(b"[" + b",".join(parts) + b"]", media_type=media_type)
 
     async def _cache_key(
-        self, params: "GraphQLParams", principal: Principal, media_type: str
+        self, params: "GraphQLParams", principal: Principal, media_type: str, request_id: str
     ) -> tuple[Any, ...] | None:
         if self.cache.size <= 0:
             return None
@@ -304,7 +202,16 @@ class GraphQLEndpoint:
             return None
         if queue_pk is None:
             return None
-        revision = await queue_service.revision_for_reading(principal, queue_pk)
+        try:
+            revision = await queue_service.revision_for_reading(principal, queue_pk)
+        except Exception as error:
+            # Outside execution, so its error handling does not see this read.
+            if not is_database_unavailable(error):
+                raise
+            log.warning("database unavailable (request %s): %s", request_id, error)
+            raise RequestError(
+                503, UNAVAILABLE, {"Retry-After": "1"}, requestId=request_id
+            ) from error
         if revision is None:
             return None
         return ResponseCache.key(
@@ -381,27 +288,15 @@ class GraphQLEndpoint:
             ) from error
         return b"".join(chunks)
 
-    def _authenticate(self, request: Request) -> Principal:
-        identity = self._identity(request)
+    def _authenticate(self, call: Call, request: Request) -> Principal:
+        identity = self.authenticator.identify(call, request.scope)
         if isinstance(identity, NotAuthenticated):
             raise identity
         return identity
 
-    def _identity(self, request: Request) -> Principal | NotAuthenticated:
-        """Who the bearer token names, or why it names nobody; worked out once, first,
-        because the rate limit needs it (the refusal itself comes later, as before)."""
-        known: Principal | NotAuthenticated | None = getattr(request.state, "identity", None)
-        if known is None:
-            try:
-                known = principal_from_authorization(
-                    request.headers.get("authorization"),
-                    self.verifier,
-                    self.settings.max_token_bytes,
-                )
-            except NotAuthenticated as error:
-                known = error
-            request.state.identity = known
-        return known
+
+def _is_get(request: Request) -> bool:
+    return request.method == "GET"
 
 
 def _operation_type(params: GraphQLParams) -> CoreOperationType | None:
@@ -468,7 +363,7 @@ def _is_request_error(result: ExecutionResult) -> bool:
     )
 
 
-def _result_response(result: ExecutionResult, media_type: str, request_id: str) -> Response:
+def _result_response(result: ExecutionResult, media_type: str) -> Response:
     body: dict[str, Any] = {}
     request_failed = _is_request_error(result)
     if not request_failed:
@@ -478,24 +373,4 @@ def _result_response(result: ExecutionResult, media_type: str, request_id: str) 
     if result.extensions:
         body["extensions"] = result.extensions
     status = 400 if request_failed and media_type == GRAPHQL_RESPONSE_JSON else 200
-    return _response(body, status, media_type, request_id)
-
-
-def _error_response(error: RequestError, media_type: str, request_id: str) -> Response:
-    body = {"errors": [error.formatted]}
-    return _response(body, error.status, media_type, request_id, error.headers)
-
-
-def _response(
-    body: dict[str, Any],
-    status: int,
-    media_type: str,
-    request_id: str,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    return Response(
-        orjson.dumps(body),
-        status_code=status,
-        media_type=media_type,
-        headers={"X-Request-Id": request_id, **(headers or {})},
-    )
+    return Response(orjson.dumps(body), status_code=status, media_type=media_type)

@@ -16,6 +16,7 @@ from graphql import (
     validate,
 )
 
+from app.graphql.core_schema import core_schema
 from app.graphql.extensions import parsed_document
 from app.graphql.schema import Schema
 from app.web.documents import single_root_field
@@ -65,7 +66,7 @@ def _plan(schema: Schema, query: str, operation_name: str | None) -> LivePlan | 
     document = parsed_within_limits(schema, query)
     if document is None:
         return None
-    if validate(schema._schema, document, (*specified_rules, *schema.validation_rules)):
+    if validate(core_schema(schema), document, (*specified_rules, *schema.validation_rules)):
         return None
     root = single_root_field(
         document, operation_name, OperationType.SUBSCRIPTION, "queueHooksChanged"

@@ -1,11 +1,15 @@
-"""Prometheus metrics, one registry per app (tests build several apps in a process)."""
+"""Prometheus metrics, one registry per app (tests build several apps in a process),
+and the middleware that counts and times each GraphQL request over HTTP."""
 
+import time
 from collections.abc import Callable, Collection
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
-from tortoise import connections
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.web.call import call_of
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # Operation names are the client's to choose: past this many distinct ones, the
@@ -64,6 +68,28 @@ class Metrics:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE)
 
 
+class RequestMetrics:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not (call := call_of(scope)).graphql:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.metrics.observe_request(
+                # No status: an exception, which Starlette answers with 500.
+                outcome_of(call.status or 500, call.error_codes),
+                call.cache,
+                time.perf_counter() - started,
+                call.operation_name if call.principal is not None else None,
+            )
+
+
 def outcome_of(status: int, error_codes: Collection[str]) -> str:
     """How a request ended, from its status and the `extensions.code` of its GraphQL
     errors: a BAD_USER_INPUT answered with 200 is a client error, not `ok`."""
@@ -74,14 +100,3 @@ def outcome_of(status: int, error_codes: Collection[str]) -> str:
     if status >= 400 or error_codes:
         return "client_error"
     return "ok"
-
-
-def database_pool_in_use() -> float:
-    """Connections of the database pool handed out now (PostgreSQL; 0 otherwise)."""
-    try:
-        pool = getattr(connections.get("default"), "_pool", None)
-    except Exception:  # not connected yet
-        return 0
-    if pool is None:
-        return 0
-    return float(pool.get_size() - pool.get_idle_size())

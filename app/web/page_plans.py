@@ -62,6 +62,7 @@ from strawberry.types.field import StrawberryField
 
 from app.core.identity import Principal
 from app.core.settings import Settings
+from app.graphql.core_schema import core_schema
 from app.graphql.hooks.queries import hook_page
 from app.graphql.hooks.types import (
     QueueHook,
@@ -186,16 +187,6 @@ async def answer(
         return None
 
 
-def graphql_core_schema(schema: strawberry.Schema) -> GraphQLSchema:
-    """The graphql-core schema Strawberry executes against.
-
-    Strawberry has no public accessor; this is the one place that reaches in
-    (tests/web/test_page_plans.py fails if an upgrade moves it)."""
-    core = schema._schema
-    assert isinstance(core, GraphQLSchema)
-    return core
-
-
 @lru_cache(maxsize=1024)
 def _plan(schema: Schema, query: str, operation_name: str | None) -> PagePlan | None:
     """A plan for a valid document whose one root field is a plain `queueHooks`
@@ -204,7 +195,7 @@ def _plan(schema: Schema, query: str, operation_name: str | None) -> PagePlan | 
     document = parsed_within_limits(schema, query)
     if document is None:
         return None
-    core = graphql_core_schema(schema)
+    core = core_schema(schema)
     if validate(core, document, (*specified_rules, *schema.validation_rules)):
         return None
     operation = get_operation_ast(document, operation_name)

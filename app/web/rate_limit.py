@@ -1,5 +1,9 @@
 """Per-caller rate limits: token buckets, one per verified caller (or client IP).
 
+One limiter per app (built by create_app): GraphQL requests over HTTP (the
+`RateLimit` middleware, and the endpoint for a batch's further operations) and
+subscriptions started over WebSocket draw from the same bucket per caller.
+
 In-process: with several replicas behind a balancer, each replica limits its own
 share. A caller over its rate gets 429 with Retry-After (HTTP), or an error for
 the subscription it tried to start (WebSocket).
@@ -16,7 +20,12 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from app.core.identity import Principal
+from app.web.auth import Authenticator
+from app.web.call import call_of
+from app.web.errors import RequestError, refuse
 
 # ("caller", tenant, user) or ("ip", address): a tuple, so no value can pose as another.
 CallerKey = tuple[str, ...]
@@ -71,3 +80,37 @@ def caller_key(principal: Principal | None, client_host: str | None) -> CallerKe
     if principal is not None:
         return ("caller", principal.tenant, principal.user)
     return ("ip", client_host or "unknown")
+
+
+def client_host(scope: Scope) -> str | None:
+    """The client's address (behind a trusted proxy, uvicorn has put the forwarded one)."""
+    client = scope.get("client")
+    return client[0] if client else None
+
+
+def too_many(wait: int) -> RequestError:
+    return RequestError(
+        429,
+        f"too many requests; retry in {wait} s",
+        {"Retry-After": str(wait)},
+        "RATE_LIMITED",
+        retryAfter=wait,
+    )
+
+
+class RateLimit:
+    """429 for a GraphQL request over HTTP past its caller's rate, before its body is read."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, authenticator: Authenticator) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.authenticator = authenticator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.limiter.enabled and (call := call_of(scope)).graphql:
+            identity = self.authenticator.identify(call, scope)
+            principal = identity if isinstance(identity, Principal) else None
+            if wait := self.limiter.retry_after(caller_key(principal, client_host(scope))):
+                await refuse(scope, receive, send, too_many(wait))
+                return
+        await self.app(scope, receive, send)

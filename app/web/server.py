@@ -4,7 +4,7 @@ import socket
 
 import uvicorn
 
-from app.web.app import HooksApp
+from app.web.ws import SubscriptionEndpoint
 
 GOING_AWAY = 1001
 
@@ -13,13 +13,17 @@ class GracefulServer(uvicorn.Server):
     """On SIGTERM: close WebSockets with 1001 (going away: reconnect elsewhere), then
     let uvicorn stop accepting, finish in-flight requests and run the lifespan's end.
 
-    uvicorn itself would close sockets with 1012 (service restart).
+    uvicorn itself would close sockets with 1012 (service restart). uvicorn has no
+    public hook that runs before it closes connections (the lifespan's end runs after),
+    so this overrides `shutdown`, the one method it calls to begin; if an upgrade stops
+    calling it, tests/live/test_protocol.py::test_sigterm_closes_sockets_with_1001_so_
+    clients_go_elsewhere sees 1012 and fails.
     """
 
-    def __init__(self, config: uvicorn.Config, app: HooksApp) -> None:
+    def __init__(self, config: uvicorn.Config, subscriptions: SubscriptionEndpoint) -> None:
         super().__init__(config)
-        self.hooks_app = app
+        self.subscriptions = subscriptions
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        await self.hooks_app.subscriptions.close_all(GOING_AWAY, "server shutting down")
+        await self.subscriptions.close_all(GOING_AWAY, "server shutting down")
         await super().shutdown(sockets)

@@ -9,11 +9,15 @@ import asyncio
 import contextlib
 import logging
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from app.core.database import close_database, database_answers, dialect_of, open_database
 from app.core.migrations import migrate
 from app.core.settings import Settings
 from app.repositories.listener import PostgresListener
 from app.services.change_feed import ChangeFeed
+from app.web.call import call_of
+from app.web.errors import RequestError, refuse
 
 log = logging.getLogger(__name__)
 
@@ -79,3 +83,21 @@ class Startup:
         self.problem = ""
         self.ready.set()
         return True
+
+
+class Readiness:
+    """503 with Retry-After for a GraphQL request over HTTP while the database is not up
+    (the WebSocket endpoint says so in its own protocol)."""
+
+    def __init__(self, app: ASGIApp, ready: asyncio.Event) -> None:
+        self.app = app
+        self.ready = ready
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self.ready.is_set() and call_of(scope).graphql:
+            error = RequestError(
+                503, "the database is not available yet; retry shortly", {"Retry-After": "1"}
+            )
+            await refuse(scope, receive, send, error)
+            return
+        await self.app(scope, receive, send)

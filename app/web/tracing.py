@@ -1,12 +1,10 @@
 """OpenTelemetry tracing, off unless TRACING_ENABLED.
 
-Each GraphQL request over HTTP gets a server span, continuing the caller's trace
-when it sends a W3C `traceparent`; Strawberry's extension adds the operation,
-parsing, validation and resolver spans below it. Spans go to an OTLP/HTTP
-collector in batches, flushed when the server stops.
+Each GraphQL request over HTTP gets a server span (the `Tracing` middleware),
+continuing the caller's trace when it sends a W3C `traceparent`; Strawberry's
+extension adds the operation, parsing, validation and resolver spans below it.
+Spans go to an OTLP/HTTP collector in batches, flushed when the server stops.
 """
-
-from contextlib import AbstractContextManager
 
 from opentelemetry import propagate
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -14,9 +12,11 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
-from starlette.requests import Request
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.settings import Settings
+from app.web.call import call_of
 
 
 def provider_for(settings: Settings) -> TracerProvider | None:
@@ -30,20 +30,33 @@ def provider_for(settings: Settings) -> TracerProvider | None:
     return provider
 
 
-def request_span(tracer: Tracer, request: Request) -> AbstractContextManager[Span]:
-    """The server span of one HTTP request, a child of the caller's span if it sent one."""
-    return tracer.start_as_current_span(
-        f"{request.method} /graphql",
-        context=propagate.extract(request.headers),
-        kind=SpanKind.SERVER,
-        attributes={"http.request.method": request.method, "url.path": request.url.path},
-    )
+class Tracing:
+    """The server span of each GraphQL request, a child of the caller's span if it sent one."""
+
+    def __init__(self, app: ASGIApp, tracer: Tracer) -> None:
+        self.app = app
+        self.tracer = tracer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not (call := call_of(scope)).graphql:
+            await self.app(scope, receive, send)
+            return
+        method, path = scope["method"], scope["path"]
+        with self.tracer.start_as_current_span(
+            f"{method} {path}",
+            context=propagate.extract(Headers(scope=scope)),
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": method, "url.path": path},
+        ) as span:
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                _finish(span, call.status or 500, call.request_id, call.operation_name)
 
 
-def finish(span: Span, status: int, request_id: str | None, operation: str | None) -> None:
+def _finish(span: Span, status: int, request_id: str, operation: str | None) -> None:
     span.set_attribute("http.response.status_code", status)
-    if request_id:
-        span.set_attribute("app.request_id", request_id)
+    span.set_attribute("app.request_id", request_id)
     if operation:
         span.set_attribute("graphql.operation.name", operation)
     if status >= 500:

@@ -15,6 +15,8 @@ real server, so an upgrade that moves either fails there, loudly.
 from typing import Any
 
 import orjson
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -58,6 +60,37 @@ def head_too_large(limit: int) -> bytes:
     return orjson.dumps({"errors": [{"message": message, "extensions": {"code": TOO_LARGE}}]})
 
 
+class HeadLimit:
+    """431 for a request (or WebSocket handshake) whose head arrived whole in one read
+    and is past the limit: the parser's own bound (`BoundedHttpToolsProtocol`) cuts
+    off only heads that arrive in pieces."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan" or _head_size(scope) <= self.max_bytes:
+            await self.app(scope, receive, send)
+            return
+        response = Response(
+            head_too_large(self.max_bytes), HEADERS_TOO_LARGE, media_type="application/json"
+        )
+        if scope["type"] == "websocket":
+            await WebSocket(scope, receive, send).send_denial_response(response)
+        else:
+            await response(scope, receive, send)
+
+
+def _head_size(scope: Scope) -> int:
+    """The request line and headers as they came, give or take their separators."""
+    size = len(scope.get("method", "GET")) + len(scope.get("raw_path") or b"")
+    size += len(scope.get("query_string", b""))
+    for name, value in scope["headers"]:
+        size += len(name) + len(value) + 4
+    return size + 12
+
+
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol, with the bound on the request head that uvicorn
     applies only with h11 (`h11_max_incomplete_event_size`, which this reads too).
@@ -65,7 +98,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     httptools gathers a header until it is complete, so the bound is counted on the
     bytes received while a head is incomplete: a head that never ends is cut off
     once it passes the limit, whatever its shape. A head that arrives whole in one
-    read is measured exactly by the application (app/web/app.py).
+    read is measured exactly by the `HeadLimit` middleware.
     """
 
     _head_pending = False

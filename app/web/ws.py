@@ -25,6 +25,7 @@ from app.core.errors import DomainError, NotAuthenticated, NotFound, PermissionD
 from app.core.identity import Principal
 from app.core.settings import Settings
 from app.graphql.context import Context
+from app.graphql.core_schema import core_schema
 from app.graphql.extensions import INTERNAL_MESSAGE, expected_error_extensions
 from app.graphql.ids import pk_of
 from app.graphql.limits import variable_and_cost_errors
@@ -145,14 +146,17 @@ class Connection:
 
 
 class SubscriptionEndpoint:
-    def __init__(self, schema: strawberry.Schema, settings: Settings, feed: ChangeFeed) -> None:
+    def __init__(
+        self, schema: strawberry.Schema, settings: Settings, feed: ChangeFeed, limiter: RateLimiter
+    ) -> None:
         self.schema = schema
         self.settings = settings
         self.shared = SharedSubscriptions(schema, feed)
         self.connections: set[Connection] = set()
         self.ready: asyncio.Event | None = None
         self.verifier = verifier_for(settings)
-        self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+        # The app's one limiter, shared with HTTP (app/web/rate_limit.py).
+        self.limiter = limiter
         self.open_connections = 0
 
     @property
@@ -354,7 +358,7 @@ class SubscriptionEndpoint:
         document = parsed_within_limits(schema, query) if isinstance(schema, Schema) else None
         if isinstance(schema, Schema) and document is not None:
             refused = variable_and_cost_errors(
-                schema._schema, schema.cost_formulas, schema.limits.cost, query=query,
+                core_schema(schema), schema.cost_formulas, schema.limits.cost, query=query,
                 document=document, operation_name=operation_name, variables=variables,
             )  # fmt: skip
             if refused:

@@ -48,7 +48,6 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
@@ -375,7 +374,6 @@ class Harness:
         self.server = server
         self.tried: Counter[str] = Counter()
         self.loop = Loop()
-        EXECUTOR_CACHE.clear()
         self.loop.run(open_database(database_url))
 
     def close(self) -> None:

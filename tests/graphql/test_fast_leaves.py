@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 import strawberry
+from strawberry.permission import BasePermission
+from strawberry.types import Info
 
 from app.graphql.context import Context
 from app.graphql.execution import FastLeavesExecutionContext
@@ -167,3 +169,42 @@ def test_a_leaf_that_fails_to_serialise_inside_an_object_takes_the_general_path(
         e.formatted for e in plain_result.errors or []
     ]
     assert fast_result.errors
+
+
+class Never(BasePermission):
+    message = "not for you"
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return False
+
+
+def test_a_field_guarded_by_permission_classes_is_denied_as_on_the_general_path() -> None:
+    # Strawberry marks such a field's resolver as a default one, though it runs
+    # the permission check: only a basic field may be read straight off the object.
+    @strawberry.type
+    class Inner:
+        name: str
+
+    @strawberry.type
+    class Thing:
+        label: str
+        secret: str | None = strawberry.field(permission_classes=[Never])
+        hidden: Inner | None = strawberry.field(permission_classes=[Never])
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def thing(self) -> Thing:
+            return Thing(label="ok", secret="s3cret", hidden=Inner(name="x"))
+
+    fast = strawberry.Schema(Query, execution_context_class=FastLeavesExecutionContext)
+    plain = strawberry.Schema(Query)
+
+    for document in ("{ thing { label secret } }", "{ thing { label hidden { name } } }"):
+        fast_result = fast.execute_sync(document)
+        plain_result = plain.execute_sync(document)
+        assert fast_result.data == plain_result.data
+        assert [e.formatted for e in fast_result.errors or []] == [
+            e.formatted for e in plain_result.errors or []
+        ]
+        assert [e.message for e in fast_result.errors or []] == ["not for you"]

@@ -114,6 +114,39 @@ async def test_away_at_start_then_lost_then_back(cable: tuple[Cable, str]) -> No
     assert again.status_code == 200
 
 
+PAGE = "query($q: ID!) { queueHooks(queueId: $q, first: 5) { totalCount nodes { id } } }"
+
+
+async def test_a_cacheable_page_answers_503_when_the_database_is_lost(
+    cable: tuple[Cable, str],
+) -> None:
+    """The response cache reads the queue's revision before anything executes: a lost
+    database there is the same JSON 503 as anywhere else, not a plain-text 500."""
+    proxied, url = cable
+    headers = {"Authorization": f"Bearer {token()}"}
+    with running_server(url, RATE_LIMIT_PER_SECOND="0") as server:
+        base = server.http.removesuffix("/graphql")
+        async with httpx.AsyncClient(timeout=10) as client:
+            await proxied.plug()
+            await wait_until_ready(client, base)
+            world = await given_a_queue(server)
+            body = {"query": PAGE, "variables": {"q": world.queue_id}}
+            served = await client.post(server.http, json=body, headers=headers)
+
+            await proxied.unplug()
+            lost = await client.post(server.http, json=body, headers=headers)
+
+    assert served.status_code == 200
+    assert served.headers["x-response-cache"] == "miss"
+    assert lost.status_code == 503, lost.text
+    assert lost.headers["content-type"].startswith("application/json")
+    assert lost.headers["retry-after"] == "1"
+    (error,) = lost.json()["errors"]
+    assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert error["extensions"]["requestId"] == lost.headers["x-request-id"]
+    assert "SELECT" not in lost.text, "no SQL text reaches the client"
+
+
 @dataclass
 class Replicas:
     """A reaches PostgreSQL through the cable, B directly; both are ready."""

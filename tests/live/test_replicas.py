@@ -6,7 +6,6 @@ from collections.abc import Iterator
 import asyncpg
 import httpx
 import pytest
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.transactions import in_transaction
 
 from app.core.database import close_database, open_database
@@ -138,7 +137,6 @@ async def test_a_rolled_back_write_announces_nothing(
     await listen.add_listener(NOTIFY_CHANNEL, lambda *args: heard.append(args[-1]))
     queue_pk = int(await listen.fetchval("SELECT max(id) FROM queue"))
 
-    EXECUTOR_CACHE.clear()
     await open_database(pg_url)
     try:
         with pytest.raises(RuntimeError):

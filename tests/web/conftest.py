@@ -3,7 +3,6 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from app.core.settings import Settings
 from app.web.app import create_app
@@ -19,7 +18,6 @@ def settings(database_url: str) -> Settings:
 @asynccontextmanager
 async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The real ASGI app built from these settings, with its lifespan, behind a client."""
-    EXECUTOR_CACHE.clear()  # see tests/conftest.py: dialects change between tests
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),

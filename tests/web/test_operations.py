@@ -5,7 +5,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.core.settings import Settings
@@ -28,7 +27,6 @@ async def test_ready_when_the_database_answers(http: httpx.AsyncClient) -> None:
 
 
 async def test_not_ready_when_the_database_does_not_answer(tmp_path: Path) -> None:
-    EXECUTOR_CACHE.clear()
     unreachable = f"sqlite://{tmp_path}/missing-directory/hooks.sqlite3"
     app = create_app(Settings(app_env="test", database_url=unreachable, jwt_secret=SECRET))
     async with (
@@ -47,7 +45,6 @@ async def test_not_ready_when_the_database_does_not_answer(tmp_path: Path) -> No
 
 
 async def test_a_body_over_the_limit_is_413_and_not_parsed(database_url: str) -> None:
-    EXECUTOR_CACHE.clear()
     settings = Settings(
         app_env="test", database_url=database_url, jwt_secret=SECRET, max_body_bytes=100
     )
@@ -74,7 +71,6 @@ async def test_introspection_is_on_in_development(http: httpx.AsyncClient) -> No
 async def test_introspection_is_off_in_production_unless_enabled(database_url: str) -> None:
     answers = []
     for enabled in (None, True):
-        EXECUTOR_CACHE.clear()
         settings = Settings(
             app_env="production", database_url=database_url, jwt_secret=SECRET,
             introspection_enabled=enabled,
@@ -95,7 +91,6 @@ async def test_introspection_is_off_in_production_unless_enabled(database_url: s
 
 
 async def test_cors_allows_configured_origins_only(database_url: str) -> None:
-    EXECUTOR_CACHE.clear()
     settings = Settings(
         app_env="test", database_url=database_url, jwt_secret=SECRET,
         cors_origins=["https://admin.example"],

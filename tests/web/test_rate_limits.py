@@ -1,7 +1,6 @@
 """Rate limits per token (or per IP without one): 429 with Retry-After."""
 
 import httpx
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.core.settings import Settings
@@ -18,7 +17,6 @@ def bearer(user: str) -> dict[str, str]:
 
 
 async def test_a_token_over_its_rate_gets_429_and_others_do_not(database_url: str) -> None:
-    EXECUTOR_CACHE.clear()
     settings = Settings(
         app_env="test", database_url=database_url, jwt_secret=SECRET,
         # Slow enough that no token refills while the test runs, however slow the machine.
@@ -48,7 +46,6 @@ async def test_a_token_over_its_rate_gets_429_and_others_do_not(database_url: st
 
 
 async def test_made_up_tokens_count_against_the_address_they_come_from(database_url: str) -> None:
-    EXECUTOR_CACHE.clear()
     settings = Settings(
         app_env="test", database_url=database_url, jwt_secret=SECRET,
         rate_limit_per_second=0.01, rate_limit_burst=2,
@@ -62,7 +59,7 @@ async def test_made_up_tokens_count_against_the_address_they_come_from(database_
             await client.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer x{n}"})
             for n in range(300)
         ]
-        buckets = app.graphql_endpoint.limiter.callers
+        buckets = app.state.limiter.callers
 
     statuses = [r.status_code for r in garbage]
     assert statuses == [401, 401] + [429] * 298
@@ -70,7 +67,6 @@ async def test_made_up_tokens_count_against_the_address_they_come_from(database_
 
 
 async def test_every_token_of_one_caller_shares_its_limit(database_url: str) -> None:
-    EXECUTOR_CACHE.clear()
     settings = Settings(
         app_env="test", database_url=database_url, jwt_secret=SECRET,
         rate_limit_per_second=0.01, rate_limit_burst=2,

@@ -17,9 +17,8 @@ def test_a_search_without_letters_or_digits_finds_nothing() -> None:
     assert word_start_pattern("(.*)", "sqlite") == NOTHING
 
 
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # the index is PostgreSQL's
 async def test_postgres_can_answer_a_word_search_from_the_trigram_index(database: str) -> None:
-    if not database.startswith("postgres"):
-        pytest.skip("the index is PostgreSQL's")
     query = FlowSchema.filter(**word_start_filter("needle")).sql(params_inline=True)
 
     async with in_transaction() as connection:

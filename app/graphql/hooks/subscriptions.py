@@ -12,8 +12,7 @@ from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.hooks.types import QueueHook
 from app.graphql.ids import pk_of, to_global_id
 from app.graphql.relay import Connection
-from app.models import ChangeKind
-from app.services import live_queries
+from app.services import replay
 from app.services.change_feed import Change, ResyncRequired
 
 
@@ -130,16 +129,14 @@ class HookSubscriptions:
             ),
         ] = None,
     ) -> AsyncGenerator[QueueHooksChangedEvent, None]:
-        feed = info.context.feed
-        if feed is None:
-            raise RuntimeError("subscriptions need the change feed of a running server")
-        # 0 is no queue's key: an id of another type is a queue not found.
-        queue_pk = pk_of(queue_id, "Queue", "queueId") or 0
-        changes = live_queries.hook_changes(info.context.principal, feed, queue_pk, after_revision)
+        # Every server transport serves this field from app/web/fanout.py, which
+        # executes the selection once per change with the change as the root value.
+        # Reaching this body means a new transport skipped the fan-out: refuse the
+        # subscriber as it would be refused there, else fail loudly.
+        queue_pk = pk_of(queue_id, "Queue", "queueId") or 0  # 0: no queue's key
         try:
-            async for item in changes:
-                if isinstance(item, Change) and item.kind is ChangeKind.QUEUE_DELETED:
-                    continue  # the end of the stream, not an event
-                yield to_event(item)
+            await replay.check_may_watch(info.context.principal, queue_pk, after_revision)
         except NotFound as error:  # named by the id sent, not by the key
             raise NotFound(error.entity, names=[queue_id]) from None
+        raise RuntimeError("queueHooksChanged is served by the fan-out (app/web/fanout.py)")
+        yield  # an async generator, as Strawberry requires of a subscription

@@ -53,10 +53,6 @@ async def lock_for_reference(tenant: str, schema_id: int) -> FlowSchemaType | No
     return FlowSchemaType(rows[0]["type"]) if rows else None
 
 
-async def get_many(tenant: str, schema_ids: list[int]) -> list[FlowSchema]:
-    return await _scoped(tenant).filter(id__in=schema_ids)
-
-
 async def search(
     tenant: str, prefix: str | None, types: Collection[FlowSchemaType], page: PageRequest
 ) -> Window[FlowSchema]:

@@ -13,11 +13,11 @@ from app.repositories import flow_schemas as schema_repo
 from app.repositories import hooks as hook_repo
 from app.repositories import queues as queue_repo
 from app.repositories.changes import ChangeEntry
-from app.repositories.hooks import SchemaRow
-
-__all__ = ["SchemaRow"]
+from app.repositories.rows import FlowSchemaRow
 from app.services.paging import Page, page_of
 from app.services.validation import clean_name, clean_search
+
+__all__ = ["FlowSchemaRow"]
 
 FLOW_SCHEMA_SORT = "created_at"
 DROPDOWN_TYPES = HOOK_FLOW_SCHEMA_TYPES
@@ -26,12 +26,6 @@ DROPDOWN_TYPES = HOOK_FLOW_SCHEMA_TYPES
 async def get_flow_schema(principal: Principal, schema_id: int) -> FlowSchema | None:
     principal.require(Permission.FLOWS_READ)
     return await schema_repo.get(principal.tenant, schema_id)
-
-
-async def get_flow_schemas(principal: Principal, schema_ids: list[int]) -> list[FlowSchema]:
-    """Load schemas that hooks refer to; reading hooks is enough to see their schemas."""
-    principal.require(Permission.QUEUES_READ)
-    return await schema_repo.get_many(principal.tenant, schema_ids)
 
 
 async def search_flow_schemas(
@@ -77,12 +71,9 @@ async def rename_flow_schema(principal: Principal, schema_id: int, name: str) ->
         # lists and cached pages of their queues move on too.
         by_queue: dict[int, list[ChangeEntry]] = {}
         for hook in await hook_repo.using_schema(schema_id, queue_ids):
-            entry = ChangeEntry(ChangeKind.UPDATED, hook.pk, change_repo.snapshot(hook))
+            entry = ChangeEntry(ChangeKind.UPDATED, hook.pk, hook)
             by_queue.setdefault(hook.queue_id, []).append(entry)
-        for queue_id, entries in sorted(by_queue.items()):
-            await change_repo.append(queue_id, tenant, entries, changed_by=principal.user)
-        if by_queue:
-            await change_repo.notify(set(by_queue))
+        await change_repo.append_by_queue(tenant, by_queue, changed_by=principal.user)
     if by_queue:
         changes_committed.send(set(by_queue))
     return renamed

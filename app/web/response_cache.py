@@ -81,8 +81,6 @@ class ResponseCache:
     def __init__(self, size: int) -> None:
         self.size = size
         self._entries: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
 
     @staticmethod
     def key(
@@ -97,11 +95,8 @@ class ResponseCache:
 
     def get(self, key: tuple[Any, ...]) -> bytes | None:
         found = self._entries.get(key)
-        if found is None:
-            self.misses += 1
-            return None
-        self._entries.move_to_end(key)
-        self.hits += 1
+        if found is not None:
+            self._entries.move_to_end(key)
         return found
 
     def put(self, key: tuple[Any, ...], body: bytes) -> None:

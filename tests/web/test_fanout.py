@@ -89,7 +89,7 @@ async def long_history(queue_pk: int, hook_pk: int, entries: int) -> None:
     """Many logged changes in one transaction: a replay from 0 takes a while."""
     hook = await hook_repo.get(OWNER.tenant, hook_pk)
     assert hook is not None
-    entry = change_repo.ChangeEntry(ChangeKind.UPDATED, hook_pk, change_repo.snapshot(hook))
+    entry = change_repo.ChangeEntry(ChangeKind.UPDATED, hook_pk, hook)
     async with in_transaction():
         await change_repo.append(queue_pk, OWNER.tenant, [entry] * entries, changed_by="test")
 

@@ -1,14 +1,12 @@
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from app.core.errors import NotFound
 from app.graphql.context import Info
-from app.graphql.enums import FlowSchemaType, QueueHookEvent
-from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.hooks.types import QueueHook
 from app.graphql.ids import pk_of, to_global_id
 from app.graphql.relay import Connection
@@ -51,7 +49,7 @@ class QueueHookChange:
             revision=change.revision,
             kind=QueueHookChangeKind(change.kind.value),
             hook_id=strawberry.ID(to_global_id("QueueHook", change.hook_id or 0)),
-            hook=hook_from_snapshot(change.hook) if change.hook else None,
+            hook=QueueHook.from_model(change.hook) if change.hook else None,
             changed_by=change.changed_by,
             changed_at=change.changed_at,
         )
@@ -76,32 +74,6 @@ QueueHooksChangedEvent = Annotated[
         "QueueHooksChangedEvent", description="A change, or a request to refetch and resubscribe."
     ),
 ]
-
-
-def hook_from_snapshot(snapshot: dict[str, Any]) -> QueueHook:
-    schema = snapshot["schema"]
-    return QueueHook(
-        id=strawberry.ID(to_global_id("QueueHook", snapshot["id"])),
-        event=QueueHookEvent(snapshot["event"]),
-        flow_schema=FlowSchema(
-            id=strawberry.ID(to_global_id("FlowSchema", schema["id"])),
-            name=schema["name"],
-            type=FlowSchemaType(schema["type"]),
-            created_at=_time(schema["created_at"]),
-            updated_at=_time(schema["updated_at"]),
-        ),
-        enabled=snapshot["enabled"],
-        version=snapshot["version"],
-        created_at=_time(snapshot["created_at"]),
-        created_by=snapshot["created_by"],
-        updated_at=_time(snapshot["updated_at"]),
-        updated_by=snapshot["updated_by"],
-        _queue_pk=snapshot["queue_id"],
-    )
-
-
-def _time(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 def to_event(item: Change | ResyncRequired) -> QueueHookChange | QueueHooksResyncRequired:

@@ -169,7 +169,7 @@ class HookMutations:
             domain.FlowSchemaNotAllowed,
             domain.DuplicateEnabledEvent,
         ) as error:
-            return _hook_error(error, sent)  # type: ignore[return-value]
+            return _hook_error(error, sent)  # type: ignore[return-value]  # any hook error; the except above lets through only this union's
         return CreateQueueHookSuccess(hook=QueueHook.from_model(row))
 
     @strawberry.mutation(
@@ -254,7 +254,7 @@ class HookMutations:
             domain.DuplicateEnabledEvent,
             domain.VersionConflict,
         ) as error:
-            return _hook_error(error, sent)  # type: ignore[return-value]
+            return _hook_error(error, sent)  # type: ignore[return-value]  # any hook error; the except above lets through only this union's
         return SetQueueHookEnabledSuccess(hook=QueueHook.from_model(row))
 
     @strawberry.mutation(
@@ -279,7 +279,7 @@ class HookMutations:
                 raise domain.NotFound("queue hook", names=names)
             deleted = await hook_service.delete_hooks(principal, pks)
         except (domain.InvalidInput, domain.NotFound) as error:
-            return _hook_error(error, sent)  # type: ignore[return-value]
+            return _hook_error(error, sent)  # type: ignore[return-value]  # any hook error; the except above lets through only this union's
         return DeleteQueueHooksSuccess(
             deleted_ids=[strawberry.ID(sent.name("QueueHook", pk)) for pk in deleted]
         )

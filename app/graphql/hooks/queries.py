@@ -14,7 +14,7 @@ from app.graphql.hooks.types import (
     QueueHookOrder,
 )
 from app.graphql.ids import pk_of
-from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
+from app.graphql.relay import After, Before, First, Last, connection_of
 from app.models import QueueHookEvent as DomainEvent
 from app.models.enums import QUEUE_HOOK_EVENT_WORDING
 from app.services import hooks as hook_service
@@ -99,19 +99,10 @@ class HookQueries:
         self,
         info: Info,
         queue_id: Annotated[strawberry.ID, strawberry.argument(description="The queue's id.")],
-        first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Start after this cursor.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION
-            ),
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description="End before this cursor.")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         filter: Annotated[
             QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
         ] = None,

@@ -18,7 +18,7 @@ __all__ = ["FlowSchemaRow", "HookRow"]
 
 class HookSort(StrEnum):
     EVENT = "event"
-    FLOW_SCHEMA_NAME = "schema__name"
+    FLOW_SCHEMA_NAME = "flow_schema__name"
     ENABLED = "enabled"
     CREATED_AT = "created_at"
 
@@ -27,7 +27,7 @@ class HookSort(StrEnum):
 class HookFilter:
     events: Collection[QueueHookEvent] | None = None
     enabled: bool | None = None
-    schema_ids: Collection[int] | None = None
+    flow_schema_ids: Collection[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +49,8 @@ def _conditions(queue_id: int, hook_filter: HookFilter) -> list[tuple[str, Any]]
         conditions.append(("event", [e.value for e in hook_filter.events]))
     if hook_filter.enabled is not None:
         conditions.append(("enabled", hook_filter.enabled))
-    if hook_filter.schema_ids is not None:
-        conditions.append(("schema_id", list(hook_filter.schema_ids)))
+    if hook_filter.flow_schema_ids is not None:
+        conditions.append(("flow_schema_id", list(hook_filter.flow_schema_ids)))
     return conditions
 
 
@@ -68,13 +68,15 @@ def _in_queue_unscoped(queue_id: int, hook_filter: HookFilter) -> QuerySet[Queue
 
 
 async def get(tenant: str, hook_id: int) -> HookRow | None:
-    found = await _scoped(tenant).select_related("schema").get_or_none(id=hook_id)
+    found = await _scoped(tenant).select_related("flow_schema").get_or_none(id=hook_id)
     return HookRow.from_model(found) if found else None
 
 
 async def get_many(tenant: str, hook_ids: Collection[int]) -> list[HookRow]:
     """The tenant's hooks among `hook_ids`, in id order."""
-    found = _scoped(tenant).select_related("schema").filter(id__in=list(hook_ids)).order_by("id")
+    found = (
+        _scoped(tenant).select_related("flow_schema").filter(id__in=list(hook_ids)).order_by("id")
+    )
     return [HookRow.from_model(hook) for hook in await found]
 
 
@@ -104,7 +106,7 @@ async def list_in_queue(
     query = _in_queue(tenant, queue_id, hook_filter)
     connection = connections.get("default")
     if connection.capabilities.dialect != "postgres":
-        window = await fetch_window(query.select_related("schema"), ordering, page)
+        window = await fetch_window(query.select_related("flow_schema"), ordering, page)
         rows = [HookRow.from_model(hook) for hook in window.rows]
         return Window(rows, window.has_next, window.has_previous)
     # The registry's hot path on PostgreSQL: SQL kept ready per shape, a row-value
@@ -115,13 +117,11 @@ async def list_in_queue(
 
 
 def sort_ordering(sort: HookSort, descending: bool) -> Ordering:
-    # A cursor's value is read from the row, where the flow schema is `flow_schema`.
-    row_field = "flow_schema__name" if sort is HookSort.FLOW_SCHEMA_NAME else None
-    return Ordering(field=sort.value, descending=descending, row_field=row_field)
+    return Ordering(field=sort.value, descending=descending)
 
 
 PAGE_COLUMNS = (
-    'h."id", h."queue_id", h."schema_id", h."event", h."enabled", h."version", '
+    'h."id", h."queue_id", h."flow_schema_id", h."event", h."enabled", h."version", '
     'h."created_at", h."created_by", h."updated_at", h."updated_by", s."name" AS "s_name", '
     's."type" AS "s_type", s."created_at" AS "s_created_at", s."updated_at" AS "s_updated_at"'
 )
@@ -151,7 +151,8 @@ def _page_sql(
     direction = "DESC" if descending != page.from_end else "ASC"
     sql = (
         f'SELECT {PAGE_COLUMNS} FROM "queue_hook" h '
-        'JOIN "flow_schema" s ON s."id" = h."schema_id" JOIN "queue" q ON q."id" = h."queue_id" '
+        'JOIN "flow_schema" s ON s."id" = h."flow_schema_id" '
+        'JOIN "queue" q ON q."id" = h."queue_id" '
         f"WHERE {' AND '.join(where)} "
         f'ORDER BY {column} {direction}, h."id" {direction} LIMIT {page.limit + 1}'
     )
@@ -170,7 +171,7 @@ def _hook_row(row: dict[str, Any]) -> HookRow:
         updated_at=row["updated_at"],
         updated_by=row["updated_by"],
         flow_schema=FlowSchemaRow(
-            pk=row["schema_id"],
+            pk=row["flow_schema_id"],
             name=row["s_name"],
             type=FlowSchemaType(row["s_type"]),
             created_at=row["s_created_at"],
@@ -179,33 +180,39 @@ def _hook_row(row: dict[str, Any]) -> HookRow:
     )
 
 
-async def using_schema(schema_id: int, queue_ids: Collection[int] | None = None) -> list[HookRow]:
-    query = QueueHook.filter(schema_id=schema_id)
+async def using_flow_schema(
+    flow_schema_id: int, queue_ids: Collection[int] | None = None
+) -> list[HookRow]:
+    query = QueueHook.filter(flow_schema_id=flow_schema_id)
     if queue_ids is not None:
         query = query.filter(queue_id__in=list(queue_ids))
-    return [HookRow.from_model(h) for h in await query.select_related("schema").order_by("id")]
+    return [HookRow.from_model(h) for h in await query.select_related("flow_schema").order_by("id")]
 
 
-async def queues_using_schema(schema_id: int) -> set[int]:
-    ids = await QueueHook.filter(schema_id=schema_id).distinct().values_list("queue_id", flat=True)
+async def queues_using_flow_schema(flow_schema_id: int) -> set[int]:
+    ids = (
+        await QueueHook.filter(flow_schema_id=flow_schema_id)
+        .distinct()
+        .values_list("queue_id", flat=True)
+    )
     return {int(i) for i in ids}  # type: ignore[call-overload]  # Tortoise types flat values as tuples
 
 
 async def count_in_queue(tenant: str, queue_id: int, hook_filter: HookFilter) -> int:
     """How many hooks match; from the trigger-kept counts unless filtering by flow schema."""
-    if hook_filter.schema_ids is not None:
+    if hook_filter.flow_schema_ids is not None:
         return await _in_queue(tenant, queue_id, hook_filter).count()
     connection = connections.get("default")
     if connection.capabilities.dialect == "postgres":
         sql, args = _count_sql(tenant, queue_id, hook_filter)
         rows = await connection.execute_query_dict(sql, args)
-        return int(rows[0]["n"])
+        return int(rows[0]["count"])
     counts = QueueHookCount.filter(queue_id=queue_id, queue__tenant=tenant)
     if hook_filter.events is not None:
         counts = counts.filter(event__in=[e.value for e in hook_filter.events])
     if hook_filter.enabled is not None:
         counts = counts.filter(enabled=hook_filter.enabled)
-    return sum(await counts.values_list("n", flat=True))  # type: ignore[arg-type]  # Tortoise types flat values as tuples
+    return sum(await counts.values_list("count", flat=True))  # type: ignore[arg-type]  # Tortoise types flat values as tuples
 
 
 def _filter_sql(
@@ -218,7 +225,7 @@ def _filter_sql(
     for column, value in _conditions(queue_id, hook_filter):
         args.append(value)
         if isinstance(value, list):
-            array = "int" if column == "schema_id" else "varchar"
+            array = "int" if column == "flow_schema_id" else "varchar"
             where.append(f'{alias}."{column}" = ANY(${len(args)}::{array}[])')
         else:
             where.append(f'{alias}."{column}" = ${len(args)}')
@@ -228,7 +235,7 @@ def _filter_sql(
 def _count_sql(tenant: str, queue_id: int, hook_filter: HookFilter) -> tuple[str, list[Any]]:
     where, args = _filter_sql("c", tenant, queue_id, hook_filter)
     sql = (
-        'SELECT coalesce(sum(c."n"), 0) AS "n" FROM "queue_hook_count" c '
+        'SELECT coalesce(sum(c."count"), 0) AS "count" FROM "queue_hook_count" c '
         'JOIN "queue" q ON q."id" = c."queue_id" WHERE ' + " AND ".join(where)
     )
     return sql, args
@@ -251,13 +258,13 @@ async def enabled_for_event(
 
 
 async def create(
-    *, queue_id: int, event: QueueHookEvent, schema_id: int, enabled: bool, user: str
+    *, queue_id: int, event: QueueHookEvent, flow_schema_id: int, enabled: bool, user: str
 ) -> int:
     """The new hook's id."""
     created = await QueueHook.create(
         queue_id=queue_id,
         event=event,
-        schema_id=schema_id,
+        flow_schema_id=flow_schema_id,
         enabled=enabled,
         version=1,
         created_by=user,
@@ -285,7 +292,7 @@ async def delete_many(hook_ids: Collection[int]) -> None:
 
 async def all_in_queue(queue_id: int) -> list[HookRow]:
     """Every hook of a queue with its flow schema, in id order."""
-    found = QueueHook.filter(queue_id=queue_id).select_related("schema").order_by("id")
+    found = QueueHook.filter(queue_id=queue_id).select_related("flow_schema").order_by("id")
     return [HookRow.from_model(hook) for hook in await found]
 
 
@@ -301,5 +308,5 @@ async def lock_in_id_order(hook_ids: Collection[int]) -> dict[int, HookRow]:
     they are under the lock (read again with their flow schemas: the locking query
     joins nothing, so that it locks no flow schema row)."""
     locked = [hook.pk for hook in await locking(hook_ids)]
-    found = QueueHook.filter(id__in=locked).select_related("schema").order_by("id")
+    found = QueueHook.filter(id__in=locked).select_related("flow_schema").order_by("id")
     return {hook.pk: HookRow.from_model(hook) for hook in await found}

@@ -20,12 +20,10 @@ class Ordering:
 
     field: str
     descending: bool
-    # Where the rows handed out hold the field's value, when not at the same path.
-    row_field: str | None = None
 
     def keyset_of(self, row: Any) -> Keyset:
         value = row
-        for part in (self.row_field or self.field).split("__"):
+        for part in self.field.split("__"):
             value = getattr(value, part)
         return Keyset(value=value, id=row.pk)
 

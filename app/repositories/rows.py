@@ -64,7 +64,7 @@ class HookRow:
             created_by=hook.created_by,
             updated_at=hook.updated_at,
             updated_by=hook.updated_by,
-            flow_schema=FlowSchemaRow.from_model(hook.schema),
+            flow_schema=FlowSchemaRow.from_model(hook.flow_schema),
         )
 
     def to_json(self) -> dict[str, Any]:

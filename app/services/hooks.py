@@ -25,7 +25,7 @@ from app.core.signals import changes_committed
 from app.models import ChangeKind, FlowSchemaType, QueueHookEvent
 from app.models.enums import HOOK_FLOW_SCHEMA_TYPES
 from app.repositories import changes as change_repo
-from app.repositories import flow_schemas as schema_repo
+from app.repositories import flow_schemas as flow_schema_repo
 from app.repositories import hooks as hook_repo
 from app.repositories import queues as queue_repo
 from app.repositories.changes import ChangeEntry
@@ -43,7 +43,7 @@ class HookUpdate:
     """A partial update: only the fields given (not UNSET) change."""
 
     event: QueueHookEvent = UNSET
-    schema_id: int = UNSET
+    flow_schema_id: int = UNSET
     enabled: bool = UNSET
     expected_version: int | None = None
 
@@ -84,7 +84,7 @@ async def create_hook(
     principal: Principal,
     queue_id: int,
     event: QueueHookEvent,
-    schema_id: int,
+    flow_schema_id: int,
     enabled: bool,
 ) -> HookRow:
     """Raises NotFound, FlowSchemaNotAllowed, DuplicateEnabledEvent."""
@@ -93,16 +93,16 @@ async def create_hook(
     try:
         async with in_transaction():
             # Lock order (app/services): the flow schema, then the queue.
-            schema_type = await schema_repo.lock_for_reference(tenant, schema_id)
+            flow_schema_type = await flow_schema_repo.lock_for_reference(tenant, flow_schema_id)
             if await queue_repo.get_for_update(tenant, queue_id) is None:
                 raise NotFound("queue", [queue_id])
-            _check_schema(schema_id, schema_type)
+            _check_flow_schema(flow_schema_id, flow_schema_type)
             if enabled:
                 await _check_event_free(queue_id, event, except_id=None)
             created = await hook_repo.create(
                 queue_id=queue_id,
                 event=event,
-                schema_id=schema_id,
+                flow_schema_id=flow_schema_id,
                 enabled=enabled,
                 user=principal.user,
             )
@@ -130,9 +130,11 @@ async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) ->
         async with in_transaction():
             # Lock order (app/services): the flow schema it is pointed at, then its
             # queue (a hook never moves); under that lock nobody else writes the hook.
-            schema_type = None
-            if update.schema_id is not UNSET:
-                schema_type = await schema_repo.lock_for_reference(tenant, update.schema_id)
+            flow_schema_type = None
+            if update.flow_schema_id is not UNSET:
+                flow_schema_type = await flow_schema_repo.lock_for_reference(
+                    tenant, update.flow_schema_id
+                )
             hook = None
             if await queue_repo.get_for_update(tenant, seen.queue_id) is not None:
                 hook = await hook_repo.get(tenant, hook_id)
@@ -142,8 +144,8 @@ async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) ->
             changes = _changes(hook, update)
             if not changes:
                 return hook
-            if "schema_id" in changes:
-                _check_schema(update.schema_id, schema_type)
+            if "flow_schema_id" in changes:
+                _check_flow_schema(update.flow_schema_id, flow_schema_type)
             event = QueueHookEvent(changes.get("event", hook.event))
             if changes.get("enabled", hook.enabled):
                 await _check_event_free(hook.queue_id, event, except_id=hook_id)
@@ -171,8 +173,8 @@ def _changes(hook: HookRow, update: HookUpdate) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if update.event is not UNSET and update.event != hook.event:
         changes["event"] = update.event
-    if update.schema_id is not UNSET and update.schema_id != hook.flow_schema_id:
-        changes["schema_id"] = update.schema_id
+    if update.flow_schema_id is not UNSET and update.flow_schema_id != hook.flow_schema_id:
+        changes["flow_schema_id"] = update.flow_schema_id
     if update.enabled is not UNSET and update.enabled != hook.enabled:
         changes["enabled"] = update.enabled
     return changes
@@ -218,11 +220,11 @@ async def _queues_of(principal: Principal, hook_ids: list[int]) -> set[int]:
     return set((await hook_repo.queue_of(principal.tenant, hook_ids)).values())
 
 
-def _check_schema(schema_id: int, schema_type: FlowSchemaType | None) -> None:
-    if schema_type is None:
-        raise NotFound("flow schema", [schema_id])
-    if schema_type not in HOOK_FLOW_SCHEMA_TYPES:
-        raise FlowSchemaNotAllowed(schema_type, sorted(HOOK_FLOW_SCHEMA_TYPES))
+def _check_flow_schema(flow_schema_id: int, flow_schema_type: FlowSchemaType | None) -> None:
+    if flow_schema_type is None:
+        raise NotFound("flow schema", [flow_schema_id])
+    if flow_schema_type not in HOOK_FLOW_SCHEMA_TYPES:
+        raise FlowSchemaNotAllowed(flow_schema_type, sorted(HOOK_FLOW_SCHEMA_TYPES))
 
 
 async def _check_event_free(queue_id: int, event: QueueHookEvent, except_id: int | None) -> None:

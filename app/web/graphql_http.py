@@ -35,7 +35,7 @@ from app.web.metrics import Metrics, outcome_of
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.operation_limits import TOO_DEEP, TOO_LARGE, oversized
 from app.web.rate_limit import CallerKey, RateLimiter, caller_key
-from app.web.response_cache import ResponseCache, plan_for
+from app.web.response_cache import ResponseCache, cacheable
 from app.web.tracing import finish, request_span
 
 request_log = logging.getLogger("app.requests")
@@ -286,7 +286,7 @@ class GraphQLEndpoint:
     ) -> tuple[Any, ...] | None:
         if self.cache.size <= 0:
             return None
-        plan = plan_for(params.query, params.operation_name)
+        plan = cacheable(params.query, params.operation_name)
         global_id = plan.queue_id(params.variables) if plan is not None else None
         if global_id is None:
             return None

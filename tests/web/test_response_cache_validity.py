@@ -41,7 +41,7 @@ async def change_event(world: World) -> None:
 
 
 async def point_elsewhere(world: World) -> None:
-    update = HookUpdate(schema_id=world.other_schema_pk)
+    update = HookUpdate(flow_schema_id=world.other_schema_pk)
     await hooks.update_hook(principal(), world.hook_pk, update)
 
 

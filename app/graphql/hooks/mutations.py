@@ -160,7 +160,7 @@ class HookMutations:
                 info.context.principal,
                 queue_id=require_pk(sent, input.queue_id, "Queue", "queueId"),
                 event=DomainEvent[input.event.name],
-                schema_id=require_pk(sent, input.flow_schema_id, "FlowSchema", "flowSchemaId"),
+                flow_schema_id=require_pk(sent, input.flow_schema_id, "FlowSchema", "flowSchemaId"),
                 enabled=input.enabled,
             )
         except (
@@ -187,13 +187,13 @@ class HookMutations:
         sent = SentIds()
         try:
             event = _given(input.event, "event")
-            schema_id = _given(input.flow_schema_id, "flowSchemaId")
+            flow_schema_id = _given(input.flow_schema_id, "flowSchemaId")
             enabled = _given(input.enabled, "enabled")
             update = HookUpdate(
                 event=UNSET if event is None else DomainEvent[event.name],
-                schema_id=UNSET
-                if schema_id is None
-                else require_pk(sent, schema_id, "FlowSchema", "flowSchemaId"),
+                flow_schema_id=UNSET
+                if flow_schema_id is None
+                else require_pk(sent, flow_schema_id, "FlowSchema", "flowSchemaId"),
                 enabled=UNSET if enabled is None else enabled,
                 expected_version=input.expected_version,
             )

@@ -32,15 +32,15 @@ SORT_VALUE_TYPES: dict[HookSort, type[SortValue]] = {
 def _hook_filter(given: QueueHookFilter | None) -> HookFilter:
     if given is None:
         return HookFilter()
-    schema_ids = None
+    flow_schema_ids = None
     if given.flow_schema_ids is not None:
         # An id of another type can match no hook, so it is simply dropped.
         pks = (pk_of(i, "FlowSchema", "filter.flowSchemaIds") for i in given.flow_schema_ids)
-        schema_ids = [pk for pk in pks if pk is not None]
+        flow_schema_ids = [pk for pk in pks if pk is not None]
     return HookFilter(
         events=[DomainEvent[e.name] for e in given.events] if given.events is not None else None,
         enabled=given.enabled,
-        schema_ids=schema_ids,
+        flow_schema_ids=flow_schema_ids,
     )
 
 

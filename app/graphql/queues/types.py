@@ -11,7 +11,7 @@ from app.graphql.hooks.subscriptions import QueueHookChange, QueueHookChangeConn
 from app.graphql.hooks.types import QueueHookConnection, QueueHookFilter, QueueHookOrder
 from app.graphql.ids import to_global_id
 from app.graphql.relay import After, Before, Connection, First, Last, Node, connection_of
-from app.models import Queue as QueueRow
+from app.models import Queue as QueueModel
 from app.services import change_log
 from app.services.change_feed import Change
 
@@ -83,7 +83,7 @@ class Queue(Node):
         return connection_of(found, lambda row: QueueHookChange.from_change(Change.from_row(row)))
 
     @classmethod
-    def from_model(cls, row: QueueRow) -> "Queue":
+    def from_model(cls, row: QueueModel) -> "Queue":
         return cls(
             id=strawberry.ID(to_global_id("Queue", row.pk)),
             name=row.name,

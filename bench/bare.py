@@ -79,7 +79,7 @@ async def page(request: Request) -> Response:
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
         rows = await conn.fetch(
-            f"SELECT {COLUMNS} FROM queue_hook h JOIN flow_schema s ON s.id = h.schema_id "
+            f"SELECT {COLUMNS} FROM queue_hook h JOIN flow_schema s ON s.id = h.flow_schema_id "
             f"WHERE {' AND '.join(where)} ORDER BY {column} {direction}, h.id {direction} "
             f"LIMIT {first + 1}",
             *args,

@@ -69,7 +69,7 @@ async def seed_queues(url: str, sizes: tuple[int, ...], schemas: int = 50) -> di
             )
             # One statement per queue: 100,000 rows in seconds, the count trigger included.
             await conn.execute(
-                "INSERT INTO queue_hook (queue_id, event, schema_id, enabled, version, "
+                "INSERT INTO queue_hook (queue_id, event, flow_schema_id, enabled, version, "
                 "created_at, created_by, updated_at, updated_by) "
                 "SELECT $1, ($2::varchar[])[i % 8 + 1], ($3::int[])[i % $4 + 1], i < 8, 1, "
                 "now() - make_interval(secs => $5 - i), 'bench', now(), 'bench' "

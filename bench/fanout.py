@@ -51,7 +51,8 @@ async def seed_small(url: str) -> tuple[str, str]:
             TENANT,
         )
         hook_pk = await conn.fetchval(
-            "INSERT INTO queue_hook (queue_id, event, schema_id, enabled, version, created_at, "
+            "INSERT INTO queue_hook (queue_id, event, flow_schema_id, enabled, version, "
+            "created_at, "
             "created_by, updated_at, updated_by) "
             "VALUES ($1, 'joined', $2, false, 1, now(), 'b', now(), 'b') RETURNING id",
             queue_pk,

@@ -212,7 +212,7 @@ def wrk(
     spent = cpu_seconds(server_pid) - before
     db_spent = _database_cpu(database) - db_before
     out = done.stdout
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]  # wrk always prints it; a crash here is the message
     errors = 0
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         errors += int(match.group(1))
@@ -223,7 +223,7 @@ def wrk(
     counted = re.search(r"counted: hits (\d+) graphql_errors (\d+) sent (\d+)", out)
     return Run(
         requests=requests,
-        rate=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        rate=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]  # wrk always prints it; a crash here is the message
         p50_ms=_latency(out, "50%"),
         p99_ms=_latency(out, "99%"),
         cpu_ms_per_request=spent * 1000 / max(requests, 1),

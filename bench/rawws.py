@@ -46,7 +46,7 @@ class RawSubscriber(asyncio.Protocol):
         self.closed = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        self.transport = transport  # type: ignore[assignment]  # asyncio hands the base transport type
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True

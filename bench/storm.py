@@ -47,7 +47,8 @@ async def seed(url: str) -> tuple[str, list[str], list[str]]:
         ]
         hooks = [
             await conn.fetchval(
-                "INSERT INTO queue_hook (queue_id, event, schema_id, enabled, version, created_at, "
+                "INSERT INTO queue_hook (queue_id, event, flow_schema_id, enabled, version, "
+                "created_at, "
                 "created_by, updated_at, updated_by) "
                 "VALUES ($1, 'joined', $2, false, 1, now(), 'b', now(), 'b') RETURNING id",
                 queue_pk,

@@ -29,7 +29,7 @@ async def create_hook(
 ) -> QueueHook:
     return await QueueHook.create(
         queue=queue,
-        schema=schema,
+        flow_schema=schema,
         event=event,
         enabled=enabled,
         version=1,

@@ -94,12 +94,12 @@ class FlowSchemaInUse(DomainError):
 class FlowSchemaNotAllowed(DomainError):
     code = ErrorCode.FLOW_SCHEMA_NOT_ALLOWED
 
-    def __init__(self, schema_type: StrEnum, allowed: Sequence[StrEnum]) -> None:
+    def __init__(self, flow_schema_type: StrEnum, allowed: Sequence[StrEnum]) -> None:
         super().__init__(
-            f"a flow schema of type {schema_type.name} cannot run as a queue hook; "
+            f"a flow schema of type {flow_schema_type.name} cannot run as a queue hook; "
             f"allowed types: {', '.join(sorted(a.name for a in allowed))}"
         )
-        self.schema_type = schema_type
+        self.flow_schema_type = flow_schema_type
         self.allowed = sorted(allowed, key=lambda a: a.name)
 
 

@@ -1,5 +1,5 @@
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -35,9 +35,6 @@ class Context:
     request_id: str
     feed: ChangeFeed | None = None
     identity: Principal | None = None
-    # Set by Strawberry from the graphql-transport-ws connection_init payload.
-    connection_params: dict[str, Any] | None = None
-    websocket: Any = None
     # A context that outlives a request (a socket, a shared subscription) must not
     # cache rows: they would go stale.
     long_lived: bool = False

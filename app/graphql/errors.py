@@ -140,6 +140,6 @@ class FlowSchemaNotAllowedError(Error):
         return cls(
             message=error.message,
             code=ErrorCode.FLOW_SCHEMA_NOT_ALLOWED,
-            schema_type=FlowSchemaType[error.schema_type.name],
+            schema_type=FlowSchemaType[error.flow_schema_type.name],
             allowed_types=[FlowSchemaType[t.name] for t in error.allowed],
         )

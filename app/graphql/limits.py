@@ -179,8 +179,6 @@ class FormulaCache:
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self.hits = 0
-        self.misses = 0
         self._entries: OrderedDict[tuple[str, str | None], OperationCost | None] = OrderedDict()
 
     def get(
@@ -193,10 +191,8 @@ class FormulaCache:
             return make()
         key = (query, operation_name)
         if key in self._entries:
-            self.hits += 1
             self._entries.move_to_end(key)
             return self._entries[key]
-        self.misses += 1
         found = self._entries[key] = make()
         if len(self._entries) > self.maxsize:
             self._entries.popitem(last=False)

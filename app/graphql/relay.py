@@ -1,7 +1,7 @@
 """Relay building blocks: the Node interface and keyset connections."""
 
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -11,6 +11,15 @@ from app.services.paging import Page
 NodeType = TypeVar("NodeType")
 
 PAGE_ARGS_DESCRIPTION = f"Default 10, at most {MAX_PAGE_SIZE}."
+
+# The Relay page arguments, as every list field takes them: `first: First = None`.
+First = Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)]
+After = Annotated[str | None, strawberry.argument(description="Start after this cursor.")]
+Last = Annotated[
+    int | None,
+    strawberry.argument(description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION),
+]
+Before = Annotated[str | None, strawberry.argument(description="End before this cursor.")]
 
 
 @strawberry.interface(description="An object with a globally unique, opaque id.")

@@ -62,7 +62,7 @@ class QueueHook(Model):
     )
     event = fields.CharEnumField(QueueHookEvent, max_length=16)
     # RESTRICT: a flow schema in use cannot disappear from under its hooks.
-    schema: fields.ForeignKeyRelation[FlowSchema] = fields.ForeignKeyField(
+    flow_schema: fields.ForeignKeyRelation[FlowSchema] = fields.ForeignKeyField(
         "models.FlowSchema", related_name="hooks", on_delete=fields.RESTRICT
     )
     enabled = fields.BooleanField(default=True)
@@ -73,11 +73,11 @@ class QueueHook(Model):
     updated_by = fields.CharField(max_length=200)
 
     queue_id: int
-    schema_id: int
+    flow_schema_id: int
 
     class Meta:
         table = "queue_hook"
-        indexes = (("queue_id", "event", "id"), ("schema_id",))
+        indexes = (("queue_id", "event", "id"), ("flow_schema_id",))
 
 
 class QueueHookChange(Model):
@@ -117,7 +117,7 @@ class QueueHookCount(Model):
     )
     event = fields.CharEnumField(QueueHookEvent, max_length=16)
     enabled = fields.BooleanField()
-    n = fields.IntField(default=0)
+    count = fields.IntField(default=0)
 
     queue_id: int
 

@@ -6,15 +6,15 @@ the row until commit, so one queue's revisions commit in order with no gaps.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from tortoise import connections
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from app.core.pagination import PageRequest
-from app.models import ChangeKind, Queue, QueueHook, QueueHookChange
+from app.models import ChangeKind, Queue, QueueHookChange
 from app.repositories.keyset import Ordering, Window, fetch_window
+from app.repositories.rows import HookRow
 
 NOTIFY_CHANNEL = "queue_hook_changes"
 # NOTIFY payloads must stay under 8000 bytes; past this, ask listeners to check all queues.
@@ -26,36 +26,13 @@ EVERY_QUEUE = "*"
 class ChangeEntry:
     kind: ChangeKind
     hook_id: int | None
-    hook: dict[str, Any] | None
+    # The hook as it was after the change; for a removal, as it was just before (read
+    # in the deleting transaction, before the delete).
+    hook: HookRow | None
 
 
-def snapshot(hook: QueueHook) -> dict[str, Any]:
-    """The hook as subscribers see it, with its flow schema (which must be loaded)."""
-    schema = hook.schema
-    return {
-        "id": hook.pk,
-        "queue_id": hook.queue_id,
-        "event": str(hook.event),
-        "enabled": hook.enabled,
-        "version": hook.version,
-        "created_at": hook.created_at.isoformat(),
-        "created_by": hook.created_by,
-        "updated_at": hook.updated_at.isoformat(),
-        "updated_by": hook.updated_by,
-        "schema": {
-            "id": schema.pk,
-            "name": schema.name,
-            "type": str(schema.type),
-            "created_at": schema.created_at.isoformat(),
-            "updated_at": schema.updated_at.isoformat(),
-        },
-    }
-
-
-def removal(hook: QueueHook) -> ChangeEntry:
-    """A removal, carrying the hook as it was just before (its flow schema loaded):
-    read it in the deleting transaction, before the delete."""
-    return ChangeEntry(kind=ChangeKind.DELETED, hook_id=hook.pk, hook=snapshot(hook))
+def removal(hook: HookRow) -> ChangeEntry:
+    return ChangeEntry(kind=ChangeKind.DELETED, hook_id=hook.pk, hook=hook)
 
 
 async def append(queue_id: int, tenant: str, entries: list[ChangeEntry], *, changed_by: str) -> int:
@@ -66,7 +43,7 @@ async def append(queue_id: int, tenant: str, entries: list[ChangeEntry], *, chan
     bumping the revision must never be what first locks the queue, since by then
     the transaction may hold rows that come after it in that order."""
     await Queue.filter(id=queue_id).update(revision=F("revision") + len(entries))
-    newest: int = await Queue.filter(id=queue_id).first().values_list("revision", flat=True)  # type: ignore[assignment]
+    newest: int = await Queue.filter(id=queue_id).first().values_list("revision", flat=True)  # type: ignore[assignment]  # Tortoise types first().values_list() as a list
     first = newest - len(entries) + 1
     await QueueHookChange.bulk_create(
         [
@@ -76,13 +53,24 @@ async def append(queue_id: int, tenant: str, entries: list[ChangeEntry], *, chan
                 revision=first + offset,
                 kind=entry.kind,
                 hook_id=entry.hook_id,
-                hook=entry.hook,
+                hook=entry.hook.to_json() if entry.hook is not None else None,
                 changed_by=changed_by,
             )
             for offset, entry in enumerate(entries)
         ]
     )
     return newest
+
+
+async def append_by_queue(
+    tenant: str, by_queue: dict[int, list[ChangeEntry]], *, changed_by: str
+) -> None:
+    """Log each queue's changes (queues in ascending id) and NOTIFY them once, in the
+    current transaction; every queue is locked already, as for `append`."""
+    for queue_id, entries in sorted(by_queue.items()):
+        await append(queue_id, tenant, entries, changed_by=changed_by)
+    if by_queue:
+        await notify(set(by_queue))
 
 
 async def notify(queue_ids: set[int]) -> None:
@@ -106,7 +94,7 @@ async def after(queue_id: int, revision: int, limit: int) -> list[QueueHookChang
 
 async def current_revision(queue_id: int) -> int | None:
     """The queue's newest revision, or None if the queue no longer exists."""
-    found: int | None = await Queue.filter(id=queue_id).first().values_list("revision", flat=True)  # type: ignore[assignment]
+    found: int | None = await Queue.filter(id=queue_id).first().values_list("revision", flat=True)  # type: ignore[assignment]  # Tortoise types first().values_list() as a list
     return found
 
 
@@ -125,9 +113,9 @@ async def prune(keep_per_queue: int, orphan_age: timedelta) -> int:
             queue_id=queue_id, revision__lte=revision - keep_per_queue
         ).delete()
     old = QueueHookChange.filter(created_at__lt=datetime.now(UTC) - orphan_age)
-    logged = {int(q) for q in await old.distinct().values_list("queue_id", flat=True)}  # type: ignore[call-overload]
+    logged = {int(q) for q in await old.distinct().values_list("queue_id", flat=True)}  # type: ignore[call-overload]  # Tortoise types flat values as tuples
     if logged:
-        alive = {int(q) for q in await Queue.filter(id__in=logged).values_list("id", flat=True)}  # type: ignore[call-overload]
+        alive = {int(q) for q in await Queue.filter(id__in=logged).values_list("id", flat=True)}  # type: ignore[call-overload]  # Tortoise types flat values as tuples
         if deleted_queues := logged - alive:
             removed += await QueueHookChange.filter(queue_id__in=deleted_queues).delete()
     return removed

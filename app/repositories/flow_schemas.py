@@ -27,13 +27,13 @@ def _searched(
     return query
 
 
-async def get(tenant: str, schema_id: int) -> FlowSchema | None:
-    return await _scoped(tenant).get_or_none(id=schema_id)
+async def get(tenant: str, flow_schema_id: int) -> FlowSchema | None:
+    return await _scoped(tenant).get_or_none(id=flow_schema_id)
 
 
-async def get_for_update(tenant: str, schema_id: int) -> FlowSchema | None:
+async def get_for_update(tenant: str, flow_schema_id: int) -> FlowSchema | None:
     """The schema, its row locked until the transaction ends (FOR UPDATE on PostgreSQL)."""
-    return await _scoped(tenant).select_for_update().get_or_none(id=schema_id)
+    return await _scoped(tenant).select_for_update().get_or_none(id=flow_schema_id)
 
 
 # Tortoise's select_for_update() has no shared mode.
@@ -43,18 +43,14 @@ REFERENCE_SQL = {
 }
 
 
-async def lock_for_reference(tenant: str, schema_id: int) -> FlowSchemaType | None:
+async def lock_for_reference(tenant: str, flow_schema_id: int) -> FlowSchemaType | None:
     """The type of the tenant's schema, its row share-locked until the transaction
     ends (FOR SHARE on PostgreSQL): hooks may be pointed at it concurrently, but it
     cannot be renamed or deleted meanwhile. None if there is no such schema."""
     connection = connections.get("default")
     sql = REFERENCE_SQL["postgres" if connection.capabilities.dialect == "postgres" else "sqlite"]
-    rows = await connection.execute_query_dict(sql, [schema_id, tenant])
+    rows = await connection.execute_query_dict(sql, [flow_schema_id, tenant])
     return FlowSchemaType(rows[0]["type"]) if rows else None
-
-
-async def get_many(tenant: str, schema_ids: list[int]) -> list[FlowSchema]:
-    return await _scoped(tenant).filter(id__in=schema_ids)
 
 
 async def search(
@@ -67,8 +63,8 @@ async def count(tenant: str, prefix: str | None, types: Collection[FlowSchemaTyp
     return await _searched(tenant, prefix, types).count()
 
 
-async def create(tenant: str, name: str, schema_type: FlowSchemaType) -> FlowSchema:
-    return await FlowSchema.create(tenant=tenant, name=name, type=schema_type)
+async def create(tenant: str, name: str, flow_schema_type: FlowSchemaType) -> FlowSchema:
+    return await FlowSchema.create(tenant=tenant, name=name, type=flow_schema_type)
 
 
 async def rename(schema: FlowSchema, name: str) -> FlowSchema:
@@ -77,8 +73,8 @@ async def rename(schema: FlowSchema, name: str) -> FlowSchema:
     return schema
 
 
-async def hooks_using(schema_id: int) -> int:
-    return await QueueHook.filter(schema_id=schema_id).count()
+async def hooks_using(flow_schema_id: int) -> int:
+    return await QueueHook.filter(flow_schema_id=flow_schema_id).count()
 
 
 async def delete(schema: FlowSchema) -> None:

@@ -9,13 +9,16 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from app.core.pagination import PageRequest
-from app.models import QueueHook, QueueHookCount, QueueHookEvent
+from app.models import FlowSchemaType, QueueHook, QueueHookCount, QueueHookEvent
 from app.repositories.keyset import Ordering, Window, fetch_window, window_of
+from app.repositories.rows import FlowSchemaRow, HookRow
+
+__all__ = ["FlowSchemaRow", "HookRow"]
 
 
 class HookSort(StrEnum):
     EVENT = "event"
-    FLOW_SCHEMA_NAME = "schema__name"
+    FLOW_SCHEMA_NAME = "flow_schema__name"
     ENABLED = "enabled"
     CREATED_AT = "created_at"
 
@@ -24,7 +27,7 @@ class HookSort(StrEnum):
 class HookFilter:
     events: Collection[QueueHookEvent] | None = None
     enabled: bool | None = None
-    schema_ids: Collection[int] | None = None
+    flow_schema_ids: Collection[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,28 +41,43 @@ def _scoped(tenant: str) -> QuerySet[QueueHook]:
     return QueueHook.filter(queue__tenant=tenant)
 
 
+def _conditions(queue_id: int, hook_filter: HookFilter) -> list[tuple[str, Any]]:
+    """The filter, written once: (column of queue_hook, value or list of values). The
+    ORM query and the PostgreSQL page SQL below are both made from it."""
+    conditions: list[tuple[str, Any]] = [("queue_id", queue_id)]
+    if hook_filter.events is not None:
+        conditions.append(("event", [e.value for e in hook_filter.events]))
+    if hook_filter.enabled is not None:
+        conditions.append(("enabled", hook_filter.enabled))
+    if hook_filter.flow_schema_ids is not None:
+        conditions.append(("flow_schema_id", list(hook_filter.flow_schema_ids)))
+    return conditions
+
+
 def _in_queue(tenant: str, queue_id: int, hook_filter: HookFilter) -> QuerySet[QueueHook]:
     # The tenant condition joins the queue row: no separate ownership query.
     return _in_queue_unscoped(queue_id, hook_filter).filter(queue__tenant=tenant)
 
 
 def _in_queue_unscoped(queue_id: int, hook_filter: HookFilter) -> QuerySet[QueueHook]:
-    query = QueueHook.filter(queue_id=queue_id)
-    if hook_filter.events is not None:
-        query = query.filter(event__in=[e.value for e in hook_filter.events])
-    if hook_filter.enabled is not None:
-        query = query.filter(enabled=hook_filter.enabled)
-    if hook_filter.schema_ids is not None:
-        query = query.filter(schema_id__in=list(hook_filter.schema_ids))
-    return query
+    lookups = {
+        f"{column}__in" if isinstance(value, list) else column: value
+        for column, value in _conditions(queue_id, hook_filter)
+    }
+    return QueueHook.filter(**lookups)
 
 
-async def get(tenant: str, hook_id: int) -> QueueHook | None:
-    return await _scoped(tenant).select_related("schema").get_or_none(id=hook_id)
+async def get(tenant: str, hook_id: int) -> HookRow | None:
+    found = await _scoped(tenant).select_related("flow_schema").get_or_none(id=hook_id)
+    return HookRow.from_model(found) if found else None
 
 
-async def get_many(tenant: str, hook_ids: list[int]) -> list[QueueHook]:
-    return await _scoped(tenant).select_related("schema").filter(id__in=hook_ids)
+async def get_many(tenant: str, hook_ids: Collection[int]) -> list[HookRow]:
+    """The tenant's hooks among `hook_ids`, in id order."""
+    found = (
+        _scoped(tenant).select_related("flow_schema").filter(id__in=list(hook_ids)).order_by("id")
+    )
+    return [HookRow.from_model(hook) for hook in await found]
 
 
 async def queue_of(tenant: str, hook_ids: Collection[int]) -> dict[int, int]:
@@ -71,35 +89,7 @@ async def queue_of(tenant: str, hook_ids: Collection[int]) -> dict[int, int]:
 
 async def existing_ids(tenant: str, hook_ids: Collection[int]) -> set[int]:
     found = await _scoped(tenant).filter(id__in=list(hook_ids)).values_list("id", flat=True)
-    return {int(i) for i in found}  # type: ignore[call-overload]
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaRow:
-    """A flow schema as read by the registry's page query (no ORM object)."""
-
-    pk: int
-    name: str
-    type: str
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class HookRow:
-    """A hook as read by the registry's page query, with its flow schema."""
-
-    pk: int
-    queue_id: int
-    schema_id: int
-    event: str
-    enabled: bool
-    version: int
-    created_at: datetime
-    created_by: str
-    updated_at: datetime
-    updated_by: str
-    schema: SchemaRow
+    return {int(i) for i in found}  # type: ignore[call-overload]  # Tortoise types flat values as tuples
 
 
 async def list_in_queue(
@@ -109,24 +99,29 @@ async def list_in_queue(
     sort: HookSort,
     descending: bool,
     page: PageRequest,
-) -> Window[QueueHook | HookRow]:
-    """A page of a queue's hooks, each with its flow schema joined in (one query)."""
-    ordering = Ordering(field=sort.value, descending=descending)
+) -> Window[HookRow]:
+    """A page of a queue's hooks, each with its flow schema joined in (one query): the
+    same rows from both databases."""
+    ordering = sort_ordering(sort, descending)
     query = _in_queue(tenant, queue_id, hook_filter)
     connection = connections.get("default")
     if connection.capabilities.dialect != "postgres":
-        window = await fetch_window(query.select_related("schema"), ordering, page)
-        return Window(list(window.rows), window.has_next, window.has_previous)
+        window = await fetch_window(query.select_related("flow_schema"), ordering, page)
+        rows = [HookRow.from_model(hook) for hook in window.rows]
+        return Window(rows, window.has_next, window.has_previous)
     # The registry's hot path on PostgreSQL: SQL kept ready per shape, a row-value
     # keyset condition the (queue_id, event, id) index serves, and plain rows.
     sql, args = _page_sql(tenant, queue_id, hook_filter, sort, descending, page)
-    rows = await connection.execute_query_dict(sql, args)
-    fetched: list[QueueHook | HookRow] = [_hook_row(row) for row in rows]
+    fetched = [_hook_row(row) for row in await connection.execute_query_dict(sql, args)]
     return window_of(fetched, query, ordering, page)
 
 
+def sort_ordering(sort: HookSort, descending: bool) -> Ordering:
+    return Ordering(field=sort.value, descending=descending)
+
+
 PAGE_COLUMNS = (
-    'h."id", h."queue_id", h."schema_id", h."event", h."enabled", h."version", '
+    'h."id", h."queue_id", h."flow_schema_id", h."event", h."enabled", h."version", '
     'h."created_at", h."created_by", h."updated_at", h."updated_by", s."name" AS "s_name", '
     's."type" AS "s_type", s."created_at" AS "s_created_at", s."updated_at" AS "s_updated_at"'
 )
@@ -147,9 +142,6 @@ def _page_sql(
     page: PageRequest,
 ) -> tuple[str, list[Any]]:
     where, args = _filter_sql("h", tenant, queue_id, hook_filter)
-    if hook_filter.schema_ids is not None:
-        args.append(list(hook_filter.schema_ids))
-        where.append(f'h."schema_id" = ANY(${len(args)}::int[])')
     column = SORT_COLUMNS[sort]
     for bound, forward in ((page.after, True), (page.before, False)):
         if bound is not None:
@@ -159,7 +151,8 @@ def _page_sql(
     direction = "DESC" if descending != page.from_end else "ASC"
     sql = (
         f'SELECT {PAGE_COLUMNS} FROM "queue_hook" h '
-        'JOIN "flow_schema" s ON s."id" = h."schema_id" JOIN "queue" q ON q."id" = h."queue_id" '
+        'JOIN "flow_schema" s ON s."id" = h."flow_schema_id" '
+        'JOIN "queue" q ON q."id" = h."queue_id" '
         f"WHERE {' AND '.join(where)} "
         f'ORDER BY {column} {direction}, h."id" {direction} LIMIT {page.limit + 1}'
     )
@@ -170,73 +163,79 @@ def _hook_row(row: dict[str, Any]) -> HookRow:
     return HookRow(
         pk=row["id"],
         queue_id=row["queue_id"],
-        schema_id=row["schema_id"],
-        event=row["event"],
+        event=QueueHookEvent(row["event"]),
         enabled=row["enabled"],
         version=row["version"],
         created_at=row["created_at"],
         created_by=row["created_by"],
         updated_at=row["updated_at"],
         updated_by=row["updated_by"],
-        schema=SchemaRow(
-            pk=row["schema_id"],
+        flow_schema=FlowSchemaRow(
+            pk=row["flow_schema_id"],
             name=row["s_name"],
-            type=row["s_type"],
+            type=FlowSchemaType(row["s_type"]),
             created_at=row["s_created_at"],
             updated_at=row["s_updated_at"],
         ),
     )
 
 
-async def using_schema(schema_id: int, queue_ids: Collection[int] | None = None) -> list[QueueHook]:
-    query = QueueHook.filter(schema_id=schema_id)
+async def using_flow_schema(
+    flow_schema_id: int, queue_ids: Collection[int] | None = None
+) -> list[HookRow]:
+    query = QueueHook.filter(flow_schema_id=flow_schema_id)
     if queue_ids is not None:
         query = query.filter(queue_id__in=list(queue_ids))
-    return await query.select_related("schema").order_by("id")
+    return [HookRow.from_model(h) for h in await query.select_related("flow_schema").order_by("id")]
 
 
-async def queues_using_schema(schema_id: int) -> set[int]:
-    ids = await QueueHook.filter(schema_id=schema_id).distinct().values_list("queue_id", flat=True)
-    return {int(i) for i in ids}  # type: ignore[call-overload]
+async def queues_using_flow_schema(flow_schema_id: int) -> set[int]:
+    ids = (
+        await QueueHook.filter(flow_schema_id=flow_schema_id)
+        .distinct()
+        .values_list("queue_id", flat=True)
+    )
+    return {int(i) for i in ids}  # type: ignore[call-overload]  # Tortoise types flat values as tuples
 
 
 async def count_in_queue(tenant: str, queue_id: int, hook_filter: HookFilter) -> int:
     """How many hooks match; from the trigger-kept counts unless filtering by flow schema."""
-    if hook_filter.schema_ids is not None:
+    if hook_filter.flow_schema_ids is not None:
         return await _in_queue(tenant, queue_id, hook_filter).count()
     connection = connections.get("default")
     if connection.capabilities.dialect == "postgres":
         sql, args = _count_sql(tenant, queue_id, hook_filter)
         rows = await connection.execute_query_dict(sql, args)
-        return int(rows[0]["n"])
+        return int(rows[0]["count"])
     counts = QueueHookCount.filter(queue_id=queue_id, queue__tenant=tenant)
     if hook_filter.events is not None:
         counts = counts.filter(event__in=[e.value for e in hook_filter.events])
     if hook_filter.enabled is not None:
         counts = counts.filter(enabled=hook_filter.enabled)
-    return sum(await counts.values_list("n", flat=True))  # type: ignore[arg-type]
+    return sum(await counts.values_list("count", flat=True))  # type: ignore[arg-type]  # Tortoise types flat values as tuples
 
 
 def _filter_sql(
     alias: str, tenant: str, queue_id: int, hook_filter: HookFilter
 ) -> tuple[list[str], list[Any]]:
-    """WHERE terms and arguments for the queue, its tenant (as `q`), events and State,
-    on a table aliased `alias` that has queue_id, event and enabled columns."""
-    args: list[Any] = [queue_id, tenant]
-    where = [f'{alias}."queue_id" = $1', 'q."tenant" = $2']
-    if hook_filter.events is not None:
-        args.append([e.value for e in hook_filter.events])
-        where.append(f'{alias}."event" = ANY(${len(args)}::varchar[])')
-    if hook_filter.enabled is not None:
-        args.append(hook_filter.enabled)
-        where.append(f'{alias}."enabled" = ${len(args)}')
+    """WHERE terms and arguments for the filter (`_conditions`) and the tenant (of the
+    queue, as `q`), on a table aliased `alias` that has the filter's columns."""
+    args: list[Any] = [tenant]
+    where = ['q."tenant" = $1']
+    for column, value in _conditions(queue_id, hook_filter):
+        args.append(value)
+        if isinstance(value, list):
+            array = "int" if column == "flow_schema_id" else "varchar"
+            where.append(f'{alias}."{column}" = ANY(${len(args)}::{array}[])')
+        else:
+            where.append(f'{alias}."{column}" = ${len(args)}')
     return where, args
 
 
 def _count_sql(tenant: str, queue_id: int, hook_filter: HookFilter) -> tuple[str, list[Any]]:
     where, args = _filter_sql("c", tenant, queue_id, hook_filter)
     sql = (
-        'SELECT coalesce(sum(c."n"), 0) AS "n" FROM "queue_hook_count" c '
+        'SELECT coalesce(sum(c."count"), 0) AS "count" FROM "queue_hook_count" c '
         'JOIN "queue" q ON q."id" = c."queue_id" WHERE ' + " AND ".join(where)
     )
     return sql, args
@@ -249,25 +248,30 @@ async def scanned_count(queue_id: int, hook_filter: HookFilter) -> int:
 
 async def enabled_for_event(
     queue_id: int, event: QueueHookEvent, except_id: int | None = None
-) -> QueueHook | None:
+) -> int | None:
+    """The id of the queue's enabled hook for the event (other than `except_id`)."""
     query = QueueHook.filter(queue_id=queue_id, event=event.value, enabled=True)
     if except_id is not None:
         query = query.exclude(id=except_id)
-    return await query.first()
+    found: int | None = await query.first().values_list("id", flat=True)  # type: ignore[assignment]  # Tortoise types first().values_list() as a list
+    return found
 
 
 async def create(
-    *, queue_id: int, event: QueueHookEvent, schema_id: int, enabled: bool, user: str
-) -> QueueHook:
-    return await QueueHook.create(
+    *, queue_id: int, event: QueueHookEvent, flow_schema_id: int, enabled: bool, user: str
+) -> int:
+    """The new hook's id."""
+    created = await QueueHook.create(
         queue_id=queue_id,
         event=event,
-        schema_id=schema_id,
+        flow_schema_id=flow_schema_id,
         enabled=enabled,
         version=1,
         created_by=user,
         updated_by=user,
     )
+    new_id: int = created.id
+    return new_id
 
 
 async def update_if_version(hook_id: int, version: int, changes: HookChanges, user: str) -> bool:
@@ -286,9 +290,10 @@ async def delete_many(hook_ids: Collection[int]) -> None:
     await QueueHook.filter(id__in=list(hook_ids)).delete()
 
 
-async def all_in_queue(queue_id: int) -> list[QueueHook]:
+async def all_in_queue(queue_id: int) -> list[HookRow]:
     """Every hook of a queue with its flow schema, in id order."""
-    return await QueueHook.filter(queue_id=queue_id).select_related("schema").order_by("id")
+    found = QueueHook.filter(queue_id=queue_id).select_related("flow_schema").order_by("id")
+    return [HookRow.from_model(hook) for hook in await found]
 
 
 def locking(hook_ids: Collection[int]) -> QuerySet[QueueHook]:
@@ -298,6 +303,10 @@ def locking(hook_ids: Collection[int]) -> QuerySet[QueueHook]:
     return QueueHook.filter(id__in=sorted(set(hook_ids))).order_by("id").select_for_update()
 
 
-async def lock_in_id_order(hook_ids: Collection[int]) -> dict[int, QueueHook]:
-    """Lock the hooks' rows in ascending id order; return those that exist, by id."""
-    return {row.pk: row for row in await locking(hook_ids)}
+async def lock_in_id_order(hook_ids: Collection[int]) -> dict[int, HookRow]:
+    """Lock the hooks' rows in ascending id order; return those that exist, by id, as
+    they are under the lock (read again with their flow schemas: the locking query
+    joins nothing, so that it locks no flow schema row)."""
+    locked = [hook.pk for hook in await locking(hook_ids)]
+    found = QueueHook.filter(id__in=locked).select_related("flow_schema").order_by("id")
+    return {hook.pk: HookRow.from_model(hook) for hook in await found}

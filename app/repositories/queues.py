@@ -1,7 +1,6 @@
 from collections.abc import Collection
 
 from tortoise import connections
-from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from app.core.pagination import PageRequest
@@ -81,16 +80,6 @@ async def delete(queue: Queue) -> None:
     """Delete a queue and its hooks."""
     await QueueHook.filter(queue_id=queue.pk).delete()
     await Queue.filter(id=queue.pk).delete()
-
-
-async def hook_counts(queue_ids: list[int]) -> dict[int, int]:
-    rows = (
-        await QueueHook.filter(queue_id__in=queue_ids)
-        .group_by("queue_id")
-        .annotate(n=Count("id"))
-        .values_list("queue_id", "n")
-    )
-    return {queue_id: n for queue_id, n in rows}
 
 
 async def revision_of(tenant: str, queue_id: int) -> int | None:

@@ -5,8 +5,8 @@ that no two writers can each wait for the other (a deadlock, which PostgreSQL
 breaks by failing one of them). A transaction may skip steps, never go back.
 
 1. The flow schema row, at most one: FOR UPDATE to rename or delete it
-   (`schema_repo.get_for_update`); FOR SHARE to point a hook at it
-   (`schema_repo.lock_for_reference`, on create, and on update when the schema
+   (`flow_schema_repo.get_for_update`); FOR SHARE to point a hook at it
+   (`flow_schema_repo.lock_for_reference`, on create, and on update when the schema
    changes), so that it is not renamed or deleted until the hook commits.
 2. Queue rows, in ascending id, FOR UPDATE (`queue_repo.get_for_update`,
    `queue_repo.lock`). A queue's lock guards all that hangs off it: its hooks,

@@ -14,11 +14,12 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 from app.core.signals import changes_committed
 from app.models import ChangeKind, QueueHookChange
 from app.repositories import changes as change_repo
+from app.repositories.rows import HookRow
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class Change:
     revision: int
     kind: ChangeKind
     hook_id: int | None
-    hook: dict[str, Any] | None
+    hook: HookRow | None
     changed_by: str
     changed_at: datetime
 
@@ -45,7 +46,7 @@ class Change:
             revision=row.revision,
             kind=ChangeKind(row.kind),
             hook_id=row.hook_id,
-            hook=row.hook,
+            hook=HookRow.from_json(row.hook) if row.hook is not None else None,
             changed_by=row.changed_by,
             changed_at=row.created_at,
         )

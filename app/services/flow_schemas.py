@@ -9,29 +9,23 @@ from app.core.signals import changes_committed
 from app.models import ChangeKind, FlowSchema, FlowSchemaType
 from app.models.enums import HOOK_FLOW_SCHEMA_TYPES
 from app.repositories import changes as change_repo
-from app.repositories import flow_schemas as schema_repo
+from app.repositories import flow_schemas as flow_schema_repo
 from app.repositories import hooks as hook_repo
 from app.repositories import queues as queue_repo
 from app.repositories.changes import ChangeEntry
-from app.repositories.hooks import SchemaRow
-
-__all__ = ["SchemaRow"]
+from app.repositories.rows import FlowSchemaRow
 from app.services.paging import Page, page_of
 from app.services.validation import clean_name, clean_search
+
+__all__ = ["FlowSchemaRow"]
 
 FLOW_SCHEMA_SORT = "created_at"
 DROPDOWN_TYPES = HOOK_FLOW_SCHEMA_TYPES
 
 
-async def get_flow_schema(principal: Principal, schema_id: int) -> FlowSchema | None:
+async def get_flow_schema(principal: Principal, flow_schema_id: int) -> FlowSchema | None:
     principal.require(Permission.FLOWS_READ)
-    return await schema_repo.get(principal.tenant, schema_id)
-
-
-async def get_flow_schemas(principal: Principal, schema_ids: list[int]) -> list[FlowSchema]:
-    """Load schemas that hooks refer to; reading hooks is enough to see their schemas."""
-    principal.require(Permission.QUEUES_READ)
-    return await schema_repo.get_many(principal.tenant, schema_ids)
+    return await flow_schema_repo.get(principal.tenant, flow_schema_id)
 
 
 async def search_flow_schemas(
@@ -44,23 +38,25 @@ async def search_flow_schemas(
     principal.require(Permission.FLOWS_READ)
     prefix = clean_search(search)
     wanted = frozenset(types) if types is not None else DROPDOWN_TYPES
-    window = await schema_repo.search(principal.tenant, prefix, wanted, page)
+    window = await flow_schema_repo.search(principal.tenant, prefix, wanted, page)
 
     async def total() -> int:
-        return await schema_repo.count(principal.tenant, prefix, wanted)
+        return await flow_schema_repo.count(principal.tenant, prefix, wanted)
 
-    return page_of(window, total, FLOW_SCHEMA_SORT, schema_repo.NEWEST_FIRST)
+    return page_of(window, total, FLOW_SCHEMA_SORT, flow_schema_repo.NEWEST_FIRST)
 
 
 async def create_flow_schema(
-    principal: Principal, name: str, schema_type: FlowSchemaType
+    principal: Principal, name: str, flow_schema_type: FlowSchemaType
 ) -> FlowSchema:
     """Raises InvalidInput."""
     principal.require(Permission.FLOWS_WRITE)
-    return await schema_repo.create(principal.tenant, clean_name("name", name), schema_type)
+    return await flow_schema_repo.create(
+        principal.tenant, clean_name("name", name), flow_schema_type
+    )
 
 
-async def rename_flow_schema(principal: Principal, schema_id: int, name: str) -> FlowSchema:
+async def rename_flow_schema(principal: Principal, flow_schema_id: int, name: str) -> FlowSchema:
     """Raises NotFound, InvalidInput."""
     principal.require(Permission.FLOWS_WRITE)
     new_name = clean_name("name", name)
@@ -68,35 +64,34 @@ async def rename_flow_schema(principal: Principal, schema_id: int, name: str) ->
     async with in_transaction():
         # Lock order (app/services): the schema, then the queues of its hooks. While
         # we hold the schema no hook can start using it; some may go meanwhile.
-        schema = await schema_repo.get_for_update(tenant, schema_id)
+        schema = await flow_schema_repo.get_for_update(tenant, flow_schema_id)
         if schema is None:
-            raise NotFound("flow schema", [schema_id])
-        renamed = await schema_repo.rename(schema, new_name)
-        queue_ids = await queue_repo.lock(tenant, await hook_repo.queues_using_schema(schema_id))
+            raise NotFound("flow schema", [flow_schema_id])
+        renamed = await flow_schema_repo.rename(schema, new_name)
+        queue_ids = await queue_repo.lock(
+            tenant, await hook_repo.queues_using_flow_schema(flow_schema_id)
+        )
         # Hooks show their schema's name: log an update of each, so that live
         # lists and cached pages of their queues move on too.
         by_queue: dict[int, list[ChangeEntry]] = {}
-        for hook in await hook_repo.using_schema(schema_id, queue_ids):
-            entry = ChangeEntry(ChangeKind.UPDATED, hook.pk, change_repo.snapshot(hook))
+        for hook in await hook_repo.using_flow_schema(flow_schema_id, queue_ids):
+            entry = ChangeEntry(ChangeKind.UPDATED, hook.pk, hook)
             by_queue.setdefault(hook.queue_id, []).append(entry)
-        for queue_id, entries in sorted(by_queue.items()):
-            await change_repo.append(queue_id, tenant, entries, changed_by=principal.user)
-        if by_queue:
-            await change_repo.notify(set(by_queue))
+        await change_repo.append_by_queue(tenant, by_queue, changed_by=principal.user)
     if by_queue:
         changes_committed.send(set(by_queue))
     return renamed
 
 
-async def delete_flow_schema(principal: Principal, schema_id: int) -> None:
+async def delete_flow_schema(principal: Principal, flow_schema_id: int) -> None:
     """Raises NotFound, FlowSchemaInUse (with the number of hooks that use it)."""
     principal.require(Permission.FLOWS_WRITE)
     async with in_transaction():
         # Locked first (app/services): no hook can start using it before we are done.
-        schema = await schema_repo.get_for_update(principal.tenant, schema_id)
+        schema = await flow_schema_repo.get_for_update(principal.tenant, flow_schema_id)
         if schema is None:
-            raise NotFound("flow schema", [schema_id])
-        in_use = await schema_repo.hooks_using(schema_id)
+            raise NotFound("flow schema", [flow_schema_id])
+        in_use = await flow_schema_repo.hooks_using(flow_schema_id)
         if in_use:
             raise FlowSchemaInUse(in_use)
-        await schema_repo.delete(schema)
+        await flow_schema_repo.delete(schema)

@@ -22,15 +22,14 @@ from app.core.errors import (
 from app.core.identity import Permission, Principal
 from app.core.pagination import PageRequest
 from app.core.signals import changes_committed
-from app.models import ChangeKind, FlowSchemaType, QueueHook, QueueHookEvent
+from app.models import ChangeKind, FlowSchemaType, QueueHookEvent
 from app.models.enums import HOOK_FLOW_SCHEMA_TYPES
 from app.repositories import changes as change_repo
-from app.repositories import flow_schemas as schema_repo
+from app.repositories import flow_schemas as flow_schema_repo
 from app.repositories import hooks as hook_repo
 from app.repositories import queues as queue_repo
 from app.repositories.changes import ChangeEntry
 from app.repositories.hooks import HookChanges, HookFilter, HookRow, HookSort
-from app.repositories.keyset import Ordering
 from app.services.paging import Page, page_of
 
 __all__ = ["HookFilter", "HookRow", "HookSort", "HookUpdate"]
@@ -44,19 +43,14 @@ class HookUpdate:
     """A partial update: only the fields given (not UNSET) change."""
 
     event: QueueHookEvent = UNSET
-    schema_id: int = UNSET
+    flow_schema_id: int = UNSET
     enabled: bool = UNSET
     expected_version: int | None = None
 
 
-async def get_hook(principal: Principal, hook_id: int) -> QueueHook | None:
+async def get_hook(principal: Principal, hook_id: int) -> HookRow | None:
     principal.require(Permission.QUEUES_READ)
     return await hook_repo.get(principal.tenant, hook_id)
-
-
-async def get_hooks(principal: Principal, hook_ids: list[int]) -> list[QueueHook]:
-    principal.require(Permission.QUEUES_READ)
-    return await hook_repo.get_many(principal.tenant, hook_ids)
 
 
 async def list_hooks(
@@ -66,7 +60,7 @@ async def list_hooks(
     sort: HookSort,
     descending: bool,
     page: PageRequest,
-) -> Page[QueueHook | HookRow] | None:
+) -> Page[HookRow] | None:
     """A page of a queue's hooks, or None when the queue is not the caller's."""
     principal.require(Permission.QUEUES_READ)
     tenant = principal.tenant
@@ -78,7 +72,7 @@ async def list_hooks(
     async def total() -> int:
         return await hook_repo.count_in_queue(tenant, queue_id, hook_filter)
 
-    ordering = Ordering(field=sort.value, descending=descending)
+    ordering = hook_repo.sort_ordering(sort, descending)
     return page_of(window, total, sort_key(sort, descending), ordering)
 
 
@@ -90,29 +84,29 @@ async def create_hook(
     principal: Principal,
     queue_id: int,
     event: QueueHookEvent,
-    schema_id: int,
+    flow_schema_id: int,
     enabled: bool,
-) -> QueueHook:
+) -> HookRow:
     """Raises NotFound, FlowSchemaNotAllowed, DuplicateEnabledEvent."""
     principal.require(Permission.QUEUES_WRITE)
     tenant = principal.tenant
     try:
         async with in_transaction():
             # Lock order (app/services): the flow schema, then the queue.
-            schema_type = await schema_repo.lock_for_reference(tenant, schema_id)
+            flow_schema_type = await flow_schema_repo.lock_for_reference(tenant, flow_schema_id)
             if await queue_repo.get_for_update(tenant, queue_id) is None:
                 raise NotFound("queue", [queue_id])
-            _check_schema(schema_id, schema_type)
+            _check_flow_schema(flow_schema_id, flow_schema_type)
             if enabled:
                 await _check_event_free(queue_id, event, except_id=None)
             created = await hook_repo.create(
                 queue_id=queue_id,
                 event=event,
-                schema_id=schema_id,
+                flow_schema_id=flow_schema_id,
                 enabled=enabled,
                 user=principal.user,
             )
-            hook = await _reload(principal, created.pk)
+            hook = await _reload(principal, created)
             await _log(principal, queue_id, [_entry(ChangeKind.CREATED, hook)])
     except IntegrityError:
         await _check_event_free(queue_id, event, except_id=None)
@@ -121,7 +115,7 @@ async def create_hook(
     return hook
 
 
-async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) -> QueueHook:
+async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) -> HookRow:
     """Apply a partial update; raises NotFound, FlowSchemaNotAllowed,
     DuplicateEnabledEvent, VersionConflict."""
     principal.require(Permission.QUEUES_WRITE)
@@ -136,9 +130,11 @@ async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) ->
         async with in_transaction():
             # Lock order (app/services): the flow schema it is pointed at, then its
             # queue (a hook never moves); under that lock nobody else writes the hook.
-            schema_type = None
-            if update.schema_id is not UNSET:
-                schema_type = await schema_repo.lock_for_reference(tenant, update.schema_id)
+            flow_schema_type = None
+            if update.flow_schema_id is not UNSET:
+                flow_schema_type = await flow_schema_repo.lock_for_reference(
+                    tenant, update.flow_schema_id
+                )
             hook = None
             if await queue_repo.get_for_update(tenant, seen.queue_id) is not None:
                 hook = await hook_repo.get(tenant, hook_id)
@@ -148,8 +144,8 @@ async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) ->
             changes = _changes(hook, update)
             if not changes:
                 return hook
-            if "schema_id" in changes:
-                _check_schema(update.schema_id, schema_type)
+            if "flow_schema_id" in changes:
+                _check_flow_schema(update.flow_schema_id, flow_schema_type)
             event = QueueHookEvent(changes.get("event", hook.event))
             if changes.get("enabled", hook.enabled):
                 await _check_event_free(hook.queue_id, event, except_id=hook_id)
@@ -167,18 +163,18 @@ async def update_hook(principal: Principal, hook_id: int, update: HookUpdate) ->
     return updated
 
 
-def _check_version(hook: QueueHook, update: HookUpdate) -> None:
+def _check_version(hook: HookRow, update: HookUpdate) -> None:
     if update.expected_version is not None and update.expected_version != hook.version:
         raise VersionConflict(hook.pk, hook.version)
 
 
-def _changes(hook: QueueHook, update: HookUpdate) -> dict[str, Any]:
+def _changes(hook: HookRow, update: HookUpdate) -> dict[str, Any]:
     """The fields `update` gives that differ from the hook's."""
     changes: dict[str, Any] = {}
     if update.event is not UNSET and update.event != hook.event:
         changes["event"] = update.event
-    if update.schema_id is not UNSET and update.schema_id != hook.schema_id:
-        changes["schema_id"] = update.schema_id
+    if update.flow_schema_id is not UNSET and update.flow_schema_id != hook.flow_schema_id:
+        changes["flow_schema_id"] = update.flow_schema_id
     if update.enabled is not UNSET and update.enabled != hook.enabled:
         changes["enabled"] = update.enabled
     return changes
@@ -213,9 +209,7 @@ async def delete_hooks(principal: Principal, hook_ids: Collection[int]) -> list[
         # Each removal carries the hook as it is now, read under the locks.
         by_queue = await _removals(principal, wanted)
         await hook_repo.delete_many(wanted)
-        for queue_id, entries in sorted(by_queue.items()):
-            await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
-        await change_repo.notify(set(by_queue))
+        await change_repo.append_by_queue(principal.tenant, by_queue, changed_by=principal.user)
     changes_committed.send(set(by_queue))
     return wanted
 
@@ -226,29 +220,30 @@ async def _queues_of(principal: Principal, hook_ids: list[int]) -> set[int]:
     return set((await hook_repo.queue_of(principal.tenant, hook_ids)).values())
 
 
-def _check_schema(schema_id: int, schema_type: FlowSchemaType | None) -> None:
-    if schema_type is None:
-        raise NotFound("flow schema", [schema_id])
-    if schema_type not in HOOK_FLOW_SCHEMA_TYPES:
-        raise FlowSchemaNotAllowed(schema_type, sorted(HOOK_FLOW_SCHEMA_TYPES))
+def _check_flow_schema(flow_schema_id: int, flow_schema_type: FlowSchemaType | None) -> None:
+    if flow_schema_type is None:
+        raise NotFound("flow schema", [flow_schema_id])
+    if flow_schema_type not in HOOK_FLOW_SCHEMA_TYPES:
+        raise FlowSchemaNotAllowed(flow_schema_type, sorted(HOOK_FLOW_SCHEMA_TYPES))
 
 
 async def _check_event_free(queue_id: int, event: QueueHookEvent, except_id: int | None) -> None:
     enabled = await hook_repo.enabled_for_event(queue_id, event, except_id)
     if enabled is not None:
-        raise DuplicateEnabledEvent(event, enabled.pk)
+        raise DuplicateEnabledEvent(event, enabled)
 
 
-def _entry(kind: ChangeKind, hook: QueueHook) -> ChangeEntry:
-    return ChangeEntry(kind=kind, hook_id=hook.pk, hook=change_repo.snapshot(hook))
+def _entry(kind: ChangeKind, hook: HookRow) -> ChangeEntry:
+    return ChangeEntry(kind=kind, hook_id=hook.pk, hook=hook)
 
 
 async def _log(principal: Principal, queue_id: int, entries: list[ChangeEntry]) -> None:
-    await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
-    await change_repo.notify({queue_id})
+    await change_repo.append_by_queue(
+        principal.tenant, {queue_id: entries}, changed_by=principal.user
+    )
 
 
-async def _reload(principal: Principal, hook_id: int) -> QueueHook:
+async def _reload(principal: Principal, hook_id: int) -> HookRow:
     hook = await hook_repo.get(principal.tenant, hook_id)
     if hook is None:  # removed by someone else right after our commit
         raise NotFound("queue hook", [hook_id])
@@ -259,7 +254,7 @@ async def _removals(principal: Principal, hook_ids: list[int]) -> dict[int, list
     """The removal entries of the hooks, by queue, in id order: each carries the hook as
     it is now, so call it in the deleting transaction, before the delete."""
     by_queue: dict[int, list[ChangeEntry]] = {}
-    for hook in sorted(await hook_repo.get_many(principal.tenant, hook_ids), key=lambda h: h.pk):
+    for hook in await hook_repo.get_many(principal.tenant, hook_ids):
         by_queue.setdefault(hook.queue_id, []).append(change_repo.removal(hook))
     return by_queue
 
@@ -268,8 +263,8 @@ async def _removals(principal: Principal, hook_ids: list[int]) -> dict[int, list
 class Switched:
     """The outcome of the atomic switch: the hook now enabled, and the one it replaced."""
 
-    hook: QueueHook
-    disabled: QueueHook | None
+    hook: HookRow
+    disabled: HookRow | None
 
 
 async def enable_replacing(
@@ -294,7 +289,7 @@ async def enable_replacing(
                 raise NotFound("queue hook", [hook_id])
             event = QueueHookEvent(current.event)
             other = await hook_repo.enabled_for_event(queue_id, event, except_id=hook_id)
-            locked = await hook_repo.lock_in_id_order([hook_id, *([other.pk] if other else [])])
+            locked = await hook_repo.lock_in_id_order([hook_id, *([other] if other else [])])
             hook = locked.get(hook_id)
             if hook is None:
                 raise NotFound("queue hook", [hook_id])
@@ -302,7 +297,7 @@ async def enable_replacing(
                 raise VersionConflict(hook_id, hook.version)
             if hook.enabled:
                 return Switched(hook=await _reload(principal, hook_id), disabled=None)
-            replaced = locked.get(other.pk) if other else None
+            replaced = locked.get(other) if other else None
             if replaced is not None and not (replaced.enabled and replaced.event == hook.event):
                 replaced = None  # changed before we locked it: nothing of ours to replace
             entries: list[ChangeEntry] = []
@@ -322,7 +317,7 @@ async def enable_replacing(
     return Switched(hook=enabled, disabled=disabled)
 
 
-async def _set_enabled(principal: Principal, hook: QueueHook, *, enabled: bool) -> None:
+async def _set_enabled(principal: Principal, hook: HookRow, *, enabled: bool) -> None:
     """Set a locked hook's State at the version read under the lock."""
     changes = HookChanges({"enabled": enabled})
     if not await hook_repo.update_if_version(hook.pk, hook.version, changes, principal.user):

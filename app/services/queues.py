@@ -82,8 +82,9 @@ async def delete_queue(principal: Principal, queue_id: int) -> DeletedQueue:
         # before the queue row (which holds the revision counter) disappears.
         entries = [change_repo.removal(hook) for hook in hooks]
         entries.append(ChangeEntry(ChangeKind.QUEUE_DELETED, None, None))
-        await change_repo.append(queue_id, principal.tenant, entries, changed_by=principal.user)
-        await change_repo.notify({queue_id})
+        await change_repo.append_by_queue(
+            principal.tenant, {queue_id: entries}, changed_by=principal.user
+        )
         await queue_repo.delete(queue)
     changes_committed.send({queue_id})
     return DeletedQueue(queue_id=queue_id, hook_ids=hook_ids)

@@ -1,5 +1,5 @@
 """Parsed GraphQL documents, cached by their text, for the web layer's own looks at
-a document (operation type, cache and sharing plans) before Strawberry runs it."""
+a document (operation type, whether it may be cached or shared) before Strawberry runs it."""
 
 from functools import lru_cache
 from typing import Any

@@ -1,19 +1,25 @@
-"""Shared live subscriptions: one execution per change for every identical subscriber.
+"""Live subscriptions: every `queueHooksChanged` subscriber is a member of a group.
 
-Subscribers of `queueHooksChanged` that send the same document and variables
-(apart from `afterRevision`) with the same tenant and permissions see the same
-payloads, so they share one `SharedSubscription`: it tails the queue through one
-feed watch, executes the selection once per change, serialises it once, and hands
-the same text to each member's connection. A member that asked for
-`afterRevision` first replays the log on its own, buffering the shared changes
-that arrive meanwhile, then joins the shared stream at the seam.
+Subscribers that send the same document and payload variables (all but an
+`afterRevision` used nowhere else) with the same tenant and permissions see the
+same payloads, so they share one `SharedSubscription`: it tails the queue through
+one feed watch, executes the selection once per change, serialises it once, and
+hands the same text to each member's connection. A subscriber nobody matches is a
+group of one. A member that asked for `afterRevision` first replays the log on its
+own, buffering the shared changes that arrive meanwhile, then joins the shared
+stream at the seam, with no gap or duplicate.
+
+A group whose stream ended (its queue was deleted, or it fell behind the feed)
+leaves the registry at once, even while members still replay into it, so that a
+later subscriber starts a live group instead of joining a finished one.
 """
 
 import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,17 +28,19 @@ import strawberry
 from strawberry.types.graphql import OperationType
 
 from app.core.identity import Principal
+from app.core.settings import Settings
 from app.graphql.context import Context
 from app.graphql.hooks.subscriptions import to_event
 from app.models import ChangeKind
 from app.repositories import changes as change_repo
 from app.services.change_feed import OVERFLOW, Change, ChangeFeed, ResyncRequired
-from app.services.live_queries import ReplayUnavailable, replay
+from app.services.replay import ReplayUnavailable, replay
 from app.web.documents import request_key
 
 log = logging.getLogger(__name__)
 
 SUBSCRIPTION_ONLY = (OperationType.SUBSCRIPTION,)
+FELL_BEHIND = "the subscriber fell too far behind"
 GroupKey = tuple[Any, ...]
 
 
@@ -41,6 +49,21 @@ class Outbox(Protocol):
 
     def send_next(self, op_id: str, payload: str) -> None: ...
     def send_complete(self, op_id: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """One subscription as its group needs it."""
+
+    principal: Principal
+    queue_pk: int
+    query: str
+    operation_name: str | None
+    # What the selection executes with; a group renders with its first member's.
+    variables: dict[str, Any]
+    # The variables that decide the payloads: the group's key.
+    payload_variables: dict[str, Any]
+    after_revision: int | None
 
 
 @dataclass(eq=False)
@@ -75,25 +98,21 @@ class Member:
 
 
 class SharedSubscription:
-    def __init__(
-        self,
-        registry: "SharedSubscriptions",
-        key: GroupKey,
-        query: str,
-        operation_name: str | None,
-        variables: dict[str, Any],
-        context: Context,
-        queue_pk: int,
-    ) -> None:
+    def __init__(self, registry: "SharedSubscriptions", key: GroupKey, first: Subscriber) -> None:
         self.registry = registry
         self.key = key
-        self.query = query
-        self.operation_name = operation_name
-        self.variables = variables
-        self.context = context
-        self.queue_pk = queue_pk
+        self.query = first.query
+        self.operation_name = first.operation_name
+        self.variables = first.variables
+        self.queue_pk = first.queue_pk
+        # The group's own context: it outlives the socket that started it.
+        self.context = Context(
+            registry.settings, uuid.uuid4().hex, feed=registry.feed, identity=first.principal,
+            long_lived=True,
+        )  # fmt: skip
         self.members: set[Member] = set()
         self.current = 0
+        self.ended = False
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -125,7 +144,10 @@ class SharedSubscription:
         self.registry.feed.unwatch(self.watch)
 
     async def render(self, item: Change | ResyncRequired) -> str:
-        """Execute the selection once for this change; the `next` payload as JSON text."""
+        """Execute the selection once for this change; the `next` payload as JSON text.
+
+        The change is the root value: a subscription field executed as a query
+        resolves to its root (what graphql-core does with each event of a stream)."""
         result = await self.registry.schema.execute(
             self.query,
             variable_values=self.variables,
@@ -140,14 +162,20 @@ class SharedSubscription:
         return orjson.dumps(body).decode()
 
     async def _run(self) -> None:
+        try:
+            await self._tail()
+        finally:
+            self.ended = True
+            self.registry.retire(self)
+            self.registry.feed.unwatch(self.watch)
+
+    async def _tail(self) -> None:
         while True:
             item = await self.watch.next()
             if item is OVERFLOW:
                 # The whole group fell behind: every member must refetch.
                 revision = self.registry.feed.tail(self.queue_pk)
-                payload = await self.render(
-                    ResyncRequired(revision, "the subscriber fell too far behind")
-                )
+                payload = await self.render(ResyncRequired(revision, FELL_BEHIND))
                 for member in list(self.members):
                     member.deliver(revision + 1, payload)
                     member.deliver(revision + 2, None)
@@ -193,26 +221,31 @@ class SharedSubscription:
 
 
 class SharedSubscriptions:
-    """All shared subscriptions of this process, by key."""
+    """All live groups of this process, by key."""
 
-    def __init__(self, schema: strawberry.Schema, feed: ChangeFeed) -> None:
+    def __init__(self, schema: strawberry.Schema, settings: Settings, feed: ChangeFeed) -> None:
         self.schema = schema
+        self.settings = settings
         self.feed = feed
         self._groups: dict[GroupKey, SharedSubscription] = {}
         self.on_fan_out: Callable[[float], None] | None = None
         self._starting: dict[GroupKey, asyncio.Future[SharedSubscription]] = {}
 
-    @staticmethod
-    def key(
-        principal: Principal, query: str, operation_name: str | None, variables: dict[str, Any]
-    ) -> GroupKey:
-        return request_key(principal, query, operation_name, variables)
+    async def join(
+        self, outbox: Outbox, op_id: str, subscriber: Subscriber
+    ) -> tuple[SharedSubscription, Member]:
+        """Join the subscriber's group, starting it if there is none; the caller checked
+        that the subscriber may watch the queue (app/services/replay.py)."""
+        key = request_key(
+            subscriber.principal,
+            subscriber.query,
+            subscriber.operation_name,
+            subscriber.payload_variables,
+        )
+        group = await self._group(key, subscriber)
+        return group, group.join(outbox, op_id, subscriber.after_revision)
 
-    async def group(
-        self,
-        key: GroupKey,
-        make: Callable[[], Awaitable[SharedSubscription]],
-    ) -> SharedSubscription:
+    async def _group(self, key: GroupKey, first: Subscriber) -> SharedSubscription:
         if (found := self._groups.get(key)) is not None:
             return found
         if (starting := self._starting.get(key)) is not None:
@@ -220,8 +253,10 @@ class SharedSubscriptions:
         future: asyncio.Future[SharedSubscription] = asyncio.get_running_loop().create_future()
         self._starting[key] = future
         try:
-            group = await make()
-            self._groups[key] = group
+            group = SharedSubscription(self, key, first)
+            await group.start()
+            if not group.ended:
+                self._groups[key] = group
             future.set_result(group)
             return group
         except BaseException as error:
@@ -231,9 +266,14 @@ class SharedSubscriptions:
         finally:
             del self._starting[key]
 
-    def forget(self, group: SharedSubscription) -> None:
+    def retire(self, group: SharedSubscription) -> None:
+        """No one joins this group any more; its members finish where they are."""
         if self._groups.get(group.key) is group:
             del self._groups[group.key]
+
+    def forget(self, group: SharedSubscription) -> None:
+        """The group's last member left: stop tailing."""
+        self.retire(group)
         asyncio.get_running_loop().create_task(group.stop())
 
     @property

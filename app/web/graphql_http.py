@@ -37,7 +37,7 @@ from app.web.errors import RequestError, not_acceptable
 from app.web.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from app.web.operation_limits import TOO_DEEP, TOO_LARGE, oversized
 from app.web.rate_limit import RateLimiter, caller_key, client_host, too_many
-from app.web.response_cache import ResponseCache, plan_for
+from app.web.response_cache import ResponseCache, cacheable
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ class GraphQLEndpoint:
     ) -> tuple[Any, ...] | None:
         if self.cache.size <= 0:
             return None
-        plan = plan_for(params.query, params.operation_name)
+        plan = cacheable(params.query, params.operation_name)
         global_id = plan.queue_id(params.variables) if plan is not None else None
         if global_id is None:
             return None

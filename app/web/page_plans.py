@@ -75,7 +75,7 @@ from app.graphql.relay import connection_of
 from app.graphql.schema import Schema
 from app.services.paging import Page
 from app.web.documents import single_root_field
-from app.web.live_plan import parsed_within_limits
+from app.web.live_documents import parsed_within_limits
 
 ROOT_FIELD = "queueHooks"
 

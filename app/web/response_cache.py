@@ -30,7 +30,7 @@ from app.web.documents import parsed, request_key, single_root_field
 
 
 @dataclass(frozen=True, slots=True)
-class CachePlan:
+class CacheableQuery:
     """Where a cacheable document takes its queue id from."""
 
     variable: str | None
@@ -44,7 +44,7 @@ class CachePlan:
 
 
 @lru_cache(maxsize=1024)
-def plan_for(query: str, operation_name: str | None) -> CachePlan | None:
+def cacheable(query: str, operation_name: str | None) -> CacheableQuery | None:
     """How to cache this document's responses, or None if they may not be cached."""
     document = parsed(query)
     if document is None:
@@ -55,9 +55,9 @@ def plan_for(query: str, operation_name: str | None) -> CachePlan | None:
     for argument in root.arguments or ():
         if argument.name.value == "queueId":
             if isinstance(argument.value, VariableNode):
-                return CachePlan(variable=argument.value.name.value, literal=None)
+                return CacheableQuery(variable=argument.value.name.value, literal=None)
             if isinstance(argument.value, StringValueNode):
-                return CachePlan(variable=None, literal=argument.value.value)
+                return CacheableQuery(variable=None, literal=argument.value.value)
     return None
 
 
@@ -81,8 +81,6 @@ class ResponseCache:
     def __init__(self, size: int) -> None:
         self.size = size
         self._entries: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
 
     @staticmethod
     def key(
@@ -97,11 +95,8 @@ class ResponseCache:
 
     def get(self, key: tuple[Any, ...]) -> bytes | None:
         found = self._entries.get(key)
-        if found is None:
-            self.misses += 1
-            return None
-        self._entries.move_to_end(key)
-        self.hits += 1
+        if found is not None:
+            self._entries.move_to_end(key)
         return found
 
     def put(self, key: tuple[Any, ...], body: bytes) -> None:

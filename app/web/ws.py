@@ -31,11 +31,16 @@ from app.graphql.ids import pk_of
 from app.graphql.limits import variable_and_cost_errors
 from app.graphql.schema import Schema
 from app.services.change_feed import ChangeFeed
-from app.services.live_queries import check_after_revision, require_watchable
+from app.services.replay import check_may_watch
 from app.web.auth import principal_from_authorization, verifier_for
 from app.web.documents import operation_resolution_error
-from app.web.fanout import Member, SharedSubscription, SharedSubscriptions
-from app.web.live_plan import live_plan, parsed_within_limits
+from app.web.fanout import Member, SharedSubscription, SharedSubscriptions, Subscriber
+from app.web.live_documents import (
+    LiveDocument,
+    live_document,
+    live_request,
+    parsed_within_limits,
+)
 from app.web.operation_limits import TOO_DEEP, TOO_LARGE, oversized
 from app.web.rate_limit import RateLimiter, caller_key
 from app.web.transport import abort
@@ -151,7 +156,7 @@ class SubscriptionEndpoint:
     ) -> None:
         self.schema = schema
         self.settings = settings
-        self.shared = SharedSubscriptions(schema, feed)
+        self.shared = SharedSubscriptions(schema, settings, feed)
         self.connections: set[Connection] = set()
         self.ready: asyncio.Event | None = None
         self.verifier = verifier_for(settings)
@@ -280,7 +285,6 @@ class SubscriptionEndpoint:
             uuid.uuid4().hex,
             feed=self.shared.feed,
             identity=principal,
-            websocket=connection.websocket,
             long_lived=True,
         )
         if principal.expires_at is not None:
@@ -333,68 +337,58 @@ class SubscriptionEndpoint:
         if (unresolved := operation_resolution_error(query, operation_name)) is not None:
             connection.send_error(op_id, [dict(unresolved.formatted)])
             return
-        plan = live_plan(self.schema, query, operation_name)
-        if plan is not None:
-            await self._join_shared(connection, op_id, query, operation_name, variables, plan)
+        document = live_document(self.schema, query, operation_name)
+        if document is not None:
+            await self._go_live(connection, op_id, query, operation_name, variables, document)
             return
         task = asyncio.create_task(self._run(connection, op_id, query, operation_name, variables))
         connection.operations[op_id] = task
 
-    async def _join_shared(
+    async def _go_live(
         self,
         connection: Connection,
         op_id: str,
         query: str,
         operation_name: str | None,
         variables: dict[str, Any],
-        plan: "Any",
+        document: LiveDocument,
     ) -> None:
         principal = connection.principal
-        context = connection.context
         assert principal is not None
-        assert context is not None
         # What execution would refuse before running: the same errors as over HTTP.
         schema = self.schema
-        document = parsed_within_limits(schema, query) if isinstance(schema, Schema) else None
-        if isinstance(schema, Schema) and document is not None:
+        parsed = parsed_within_limits(schema, query) if isinstance(schema, Schema) else None
+        if isinstance(schema, Schema) and parsed is not None:
             refused = variable_and_cost_errors(
                 core_schema(schema), schema.cost_formulas, schema.limits.cost, query=query,
-                document=document, operation_name=operation_name, variables=variables,
+                document=parsed, operation_name=operation_name, variables=variables,
             )  # fmt: skip
             if refused:
                 connection.send_error(op_id, [dict(error.formatted) for error in refused])
                 return
-        queue_id = plan.queue_id(variables)
-        after = plan.after_revision(variables)
+        request = live_request(schema, document, variables)
+        if request is None:  # variables that do not coerce: execution says why
+            task = asyncio.create_task(
+                self._run(connection, op_id, query, operation_name, variables)
+            )
+            connection.operations[op_id] = task
+            return
+        queue_id = request.queue_id
         try:
-            check_after_revision(after)
             queue_pk = pk_of(queue_id, "Queue", "queueId") if isinstance(queue_id, str) else None
-            await require_watchable(principal, queue_pk or 0)
+            # 0 is no queue's key: an id of another type is a queue not found.
+            await check_may_watch(principal, queue_pk or 0, request.after_revision)
         except NotFound as error:  # named by the id the client sent, never a database key
             connection.send_error(op_id, [_error(NotFound(error.entity, names=[str(queue_id)]))])
             return
         except (DomainError, PermissionDenied) as error:
             connection.send_error(op_id, [_error(error)])
             return
-        shared_variables = {k: v for k, v in variables.items() if k != plan.after_variable}
-        key = SharedSubscriptions.key(principal, query, operation_name, shared_variables)
-
-        async def make() -> SharedSubscription:
-            # The group's own context: it outlives the socket that started it.
-            shared_context = Context(
-                self.settings, uuid.uuid4().hex, feed=self.shared.feed, identity=principal,
-                long_lived=True,
-            )  # fmt: skip
-            group = SharedSubscription(
-                self.shared, key, query, operation_name, shared_variables, shared_context,
-                queue_pk or 0,
-            )  # fmt: skip
-            await group.start()
-            return group
-
-        group = await self.shared.group(key, make)
-        member = group.join(connection, op_id, after)
-        connection.operations[op_id] = (group, member)
+        subscriber = Subscriber(
+            principal, queue_pk or 0, query, operation_name, variables,
+            request.payload_variables, request.after_revision,
+        )  # fmt: skip
+        connection.operations[op_id] = await self.shared.join(connection, op_id, subscriber)
 
     async def _run(
         self,

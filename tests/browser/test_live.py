@@ -3,14 +3,14 @@
 import re
 from pathlib import Path
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import SERVER_ENV, Pages
 from tests.browser.world import new_queue
 from tests.live.servers import Server, free_port, running_server, running_servers
 
 
-def row(page: Page, text: str):  # type: ignore[no-untyped-def]
+def row(page: Page, text: str) -> Locator:
     return page.get_by_role("row").filter(has_text=text)
 
 

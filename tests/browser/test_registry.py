@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import Pages
 from tests.browser.world import demo_token, new_queue
@@ -12,7 +12,7 @@ from tests.live.servers import Server
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "hooks-tab.png"
 
 
-def row(page: Page, text: str):  # type: ignore[no-untyped-def]
+def row(page: Page, text: str) -> Locator:
     return page.get_by_role("row").filter(has_text=text)
 
 

@@ -321,14 +321,16 @@ class Stored:
 
 async def stored(tenant: str) -> Stored:
     queues = {q.pk: q.revision for q in await Queue.filter(tenant=tenant)}
-    hooks = {h.pk: h for h in await QueueHook.filter(queue__tenant=tenant).select_related("schema")}
+    hooks = {
+        h.pk: h for h in await QueueHook.filter(queue__tenant=tenant).select_related("flow_schema")
+    }
     schemas = {s.pk: s for s in await FlowSchema.filter(tenant=tenant)}
     changes: dict[int, list[QueueHookChange]] = {}
     for change in await QueueHookChange.filter(tenant=tenant).order_by("queue_id", "revision"):
         changes.setdefault(change.queue_id, []).append(change)
     counts: Counter[tuple[int, str, bool]] = Counter()
     for row in await QueueHookCount.filter(queue__tenant=tenant):
-        counts[(row.queue_id, str(row.event), bool(row.enabled))] += row.n
+        counts[(row.queue_id, str(row.event), bool(row.enabled))] += row.count
     return Stored(queues, hooks, schemas, changes, +counts)
 
 
@@ -362,8 +364,8 @@ def as_stored(hook: QueueHook) -> tuple[Any, ...]:
         str(hook.event).upper(),
         bool(hook.enabled),
         hook.version,
-        schema_gid(hook.schema_id),
-        hook.schema.name,
+        schema_gid(hook.flow_schema_id),
+        hook.flow_schema.name,
     )
 
 

@@ -63,7 +63,7 @@ def test_a_null_in_a_non_null_leaf_takes_the_general_path() -> None:
     class Query:
         @strawberry.field
         def thing(self) -> Thing:
-            return Thing(name=None)  # type: ignore[arg-type]
+            return Thing(name=None)  # type: ignore[arg-type]  # wrong on purpose: the error is the test
 
     fast = strawberry.Schema(Query, execution_context_class=FastLeavesExecutionContext)
     plain = strawberry.Schema(Query)
@@ -92,7 +92,7 @@ def test_a_null_in_a_non_null_object_takes_the_general_path() -> None:
     class Query:
         @strawberry.field
         def things(self) -> list[Outer | None]:
-            return [Outer(label="ok", inner=Inner(name="x")), Outer(label="bad", inner=None)]  # type: ignore[arg-type]
+            return [Outer(label="ok", inner=Inner(name="x")), Outer(label="bad", inner=None)]  # type: ignore[arg-type]  # wrong on purpose: the error is the test
 
     fast = strawberry.Schema(Query, execution_context_class=FastLeavesExecutionContext)
     plain = strawberry.Schema(Query)
@@ -124,7 +124,7 @@ def test_a_null_item_in_a_list_of_non_null_objects_takes_the_general_path() -> N
     class Query:
         @strawberry.field
         async def holder(self) -> Holder:  # async: the holder itself is not plannable
-            return Holder(items=[Item(name="a"), None, Item(name="c")])  # type: ignore[list-item]
+            return Holder(items=[Item(name="a"), None, Item(name="c")])  # type: ignore[list-item]  # wrong on purpose: the error is the test
 
         @strawberry.field
         async def good(self) -> Holder:
@@ -155,7 +155,7 @@ def test_a_leaf_that_fails_to_serialise_inside_an_object_takes_the_general_path(
     class Query:
         @strawberry.field
         def outer(self) -> Outer | None:
-            return Outer(inner=Inner(count="not a number"))  # type: ignore[arg-type]
+            return Outer(inner=Inner(count="not a number"))  # type: ignore[arg-type]  # wrong on purpose: the error is the test
 
     fast = strawberry.Schema(Query, execution_context_class=FastLeavesExecutionContext)
     plain = strawberry.Schema(Query)

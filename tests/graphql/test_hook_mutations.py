@@ -73,7 +73,9 @@ async def snapshot() -> list[tuple[Any, ...]]:
     return list(
         await QueueHook.all()
         .order_by("id")
-        .values_list("id", "queue_id", "event", "schema_id", "enabled", "version", "updated_by")
+        .values_list(
+            "id", "queue_id", "event", "flow_schema_id", "enabled", "version", "updated_by"
+        )
     )
 
 

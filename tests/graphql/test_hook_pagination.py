@@ -145,7 +145,7 @@ async def test_has_previous_page_after_a_cursor(database: str) -> None:
     ("field", "key"),
     [
         ("EVENT", lambda h: h.event),
-        ("FLOW_SCHEMA_NAME", lambda h: h.schema.name),
+        ("FLOW_SCHEMA_NAME", lambda h: h.flow_schema.name),
         ("ENABLED", lambda h: h.enabled),
         ("CREATED_AT", lambda h: h.created_at),
     ],
@@ -155,7 +155,7 @@ async def test_every_order_pages_through_all_rows_with_id_breaking_ties(
     database: str, field: str, key: Any, direction: str
 ) -> None:
     queue, _, _ = await given_hooks(14)
-    rows = list(await QueueHook.filter(queue=queue).select_related("schema"))
+    rows = list(await QueueHook.filter(queue=queue).select_related("flow_schema"))
     expected = ids(sorted(rows, key=lambda h: (key(h), h.pk), reverse=direction == "DESC"))
     order = {"field": field, "direction": direction}
     seen: list[str] = []
@@ -176,7 +176,9 @@ async def test_filters_narrow_the_list_and_the_count(database: str) -> None:
     expected = [
         h
         for h in hooks
-        if h.event in wanted and not h.enabled and h.schema_id in (schemas[0].pk, schemas[2].pk)
+        if h.event in wanted
+        and not h.enabled
+        and h.flow_schema_id in (schemas[0].pk, schemas[2].pk)
     ]
 
     data = await ok(

@@ -3,6 +3,7 @@
 import asyncio
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.live.servers import CHANGES, Server, authed_subscriber, next_events
@@ -136,9 +137,9 @@ def first_error(message: dict[str, Any]) -> dict[str, Any]:
     return errors[0]
 
 
-async def test_a_document_that_cannot_be_shared_is_served_on_its_own(server: Server) -> None:
-    # A fragment at the root keeps the document off the shared path: it runs through
-    # Strawberry's subscription execution, with the same replay and live semantics.
+async def test_a_fragment_at_the_root_is_served_by_the_fan_out_too(server: Server) -> None:
+    # Its arguments are read as execution reads them (here a literal in a fragment):
+    # every queueHooksChanged document goes through the one live path.
     world = await given_a_queue(server)
     first = await create_hook(server, world)
     subscriber = await authed_subscriber(server)
@@ -152,9 +153,12 @@ async def test_a_document_that_cannot_be_shared_is_served_on_its_own(server: Ser
 
     second = await create_hook(server, world, "MISSED")
     events = await next_events(subscriber, 2)
+    async with httpx.AsyncClient() as client:
+        health = (await client.get(server.http.replace("/graphql", "/healthz"))).json()
 
     assert events == [
         {"revision": 1, "kind": "CREATED", "hookId": first},
         {"revision": 2, "kind": "CREATED", "hookId": second},
     ]
+    assert health["sharedSubscriptions"] == 1
     await subscriber.close()

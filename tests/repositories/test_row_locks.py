@@ -55,8 +55,9 @@ async def test_locking_hooks_sends_for_update_and_holds_the_rows(
         others_free = await can_lock(database, "queue_hook", hooks[2:], "FOR UPDATE")
 
     assert list(locked) == hooks[:2]
-    (statement,) = sent(caplog)
-    assert 'ORDER BY "id" ASC FOR UPDATE:' in statement, statement
+    lock, read = sent(caplog)  # the rows with their flow schemas, read under the lock
+    assert 'ORDER BY "id" ASC FOR UPDATE:' in lock, lock
+    assert " FOR " not in read, read  # no flow schema row is locked
     assert held
     assert others_free
     assert await can_lock(database, "queue_hook", hooks, "FOR UPDATE")

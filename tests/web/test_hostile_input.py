@@ -23,7 +23,7 @@ def bearer() -> dict[str, str]:
 
 
 def settings_for(database_url: str, **overrides: object) -> Settings:
-    return Settings(database_url=database_url, jwt_secret=SECRET, **overrides)  # type: ignore[arg-type]
+    return Settings(database_url=database_url, jwt_secret=SECRET, **overrides)  # type: ignore[arg-type]  # pydantic checks each override at run time
 
 
 async def messages(client: httpx.AsyncClient, body: Mapping[str, object]) -> list[str]:

@@ -8,7 +8,7 @@ from app.graphql.context import Info
 from app.graphql.enums import FlowSchemaType
 from app.graphql.flow_schemas.types import FlowSchema, FlowSchemaConnection, FlowSchemaTypeInfo
 from app.graphql.ids import pk_of
-from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
+from app.graphql.relay import After, Before, First, Last, connection_of
 from app.models import FlowSchemaType as DomainFlowSchemaType
 from app.models.enums import FLOW_SCHEMA_TYPE_WORDING, HOOK_FLOW_SCHEMA_TYPES
 from app.services import flow_schemas as schema_service
@@ -71,19 +71,10 @@ class FlowSchemaQueries:
                 description="Only these types; SERVICE and DEFAULT when not given."
             ),
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Start after this cursor.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION
-            ),
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description="End before this cursor.")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> FlowSchemaConnection | None:
         page = page_request(
             first=first,

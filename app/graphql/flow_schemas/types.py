@@ -5,8 +5,8 @@ import strawberry
 from app.graphql.enums import FlowSchemaType
 from app.graphql.ids import to_global_id
 from app.graphql.relay import Connection, Node
-from app.models import FlowSchema as FlowSchemaRow
-from app.services.flow_schemas import SchemaRow
+from app.models import FlowSchema as FlowSchemaModel
+from app.services.flow_schemas import FlowSchemaRow
 
 
 @strawberry.type(description="A flow schema: a routing or automation script a hook can run.")
@@ -17,7 +17,7 @@ class FlowSchema(Node):
     updated_at: datetime = strawberry.field(description="When the schema last changed.")
 
     @classmethod
-    def from_model(cls, row: FlowSchemaRow | SchemaRow) -> "FlowSchema":
+    def from_model(cls, row: FlowSchemaModel | FlowSchemaRow) -> "FlowSchema":
         return cls(
             id=strawberry.ID(to_global_id("FlowSchema", row.pk)),
             name=row.name,

@@ -160,7 +160,7 @@ class HookMutations:
                 info.context.principal,
                 queue_id=require_pk(sent, input.queue_id, "Queue", "queueId"),
                 event=DomainEvent[input.event.name],
-                schema_id=require_pk(sent, input.flow_schema_id, "FlowSchema", "flowSchemaId"),
+                flow_schema_id=require_pk(sent, input.flow_schema_id, "FlowSchema", "flowSchemaId"),
                 enabled=input.enabled,
             )
         except (
@@ -169,7 +169,7 @@ class HookMutations:
             domain.FlowSchemaNotAllowed,
             domain.DuplicateEnabledEvent,
         ) as error:
-            return _hook_error(error, sent)  # type: ignore[return-value]
+            return _hook_error(error, sent)  # type: ignore[return-value]  # any hook error; the except above lets through only this union's
         return CreateQueueHookSuccess(hook=QueueHook.from_model(row))
 
     @strawberry.mutation(
@@ -187,13 +187,13 @@ class HookMutations:
         sent = SentIds()
         try:
             event = _given(input.event, "event")
-            schema_id = _given(input.flow_schema_id, "flowSchemaId")
+            flow_schema_id = _given(input.flow_schema_id, "flowSchemaId")
             enabled = _given(input.enabled, "enabled")
             update = HookUpdate(
                 event=UNSET if event is None else DomainEvent[event.name],
-                schema_id=UNSET
-                if schema_id is None
-                else require_pk(sent, schema_id, "FlowSchema", "flowSchemaId"),
+                flow_schema_id=UNSET
+                if flow_schema_id is None
+                else require_pk(sent, flow_schema_id, "FlowSchema", "flowSchemaId"),
                 enabled=UNSET if enabled is None else enabled,
                 expected_version=input.expected_version,
             )
@@ -254,7 +254,7 @@ class HookMutations:
             domain.DuplicateEnabledEvent,
             domain.VersionConflict,
         ) as error:
-            return _hook_error(error, sent)  # type: ignore[return-value]
+            return _hook_error(error, sent)  # type: ignore[return-value]  # any hook error; the except above lets through only this union's
         return SetQueueHookEnabledSuccess(hook=QueueHook.from_model(row))
 
     @strawberry.mutation(
@@ -279,7 +279,7 @@ class HookMutations:
                 raise domain.NotFound("queue hook", names=names)
             deleted = await hook_service.delete_hooks(principal, pks)
         except (domain.InvalidInput, domain.NotFound) as error:
-            return _hook_error(error, sent)  # type: ignore[return-value]
+            return _hook_error(error, sent)  # type: ignore[return-value]  # any hook error; the except above lets through only this union's
         return DeleteQueueHooksSuccess(
             deleted_ids=[strawberry.ID(sent.name("QueueHook", pk)) for pk in deleted]
         )

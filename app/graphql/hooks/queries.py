@@ -15,8 +15,7 @@ from app.graphql.hooks.types import (
     QueueHookOrder,
 )
 from app.graphql.ids import pk_of
-from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
-from app.models import QueueHook as QueueHookRow
+from app.graphql.relay import After, Before, First, Last, connection_of
 from app.models import QueueHookEvent as DomainEvent
 from app.models.enums import QUEUE_HOOK_EVENT_WORDING
 from app.services import hooks as hook_service
@@ -35,15 +34,15 @@ SORT_VALUE_TYPES: dict[HookSort, type[SortValue]] = {
 def _hook_filter(given: QueueHookFilter | None) -> HookFilter:
     if given is None:
         return HookFilter()
-    schema_ids = None
+    flow_schema_ids = None
     if given.flow_schema_ids is not None:
         # An id of another type can match no hook, so it is simply dropped.
         pks = (pk_of(i, "FlowSchema", "filter.flowSchemaIds") for i in given.flow_schema_ids)
-        schema_ids = [pk for pk in pks if pk is not None]
+        flow_schema_ids = [pk for pk in pks if pk is not None]
     return HookFilter(
         events=[DomainEvent[e.name] for e in given.events] if given.events is not None else None,
         enabled=given.enabled,
-        schema_ids=schema_ids,
+        flow_schema_ids=flow_schema_ids,
     )
 
 
@@ -83,7 +82,7 @@ async def hook_page(
     before: str | None,
     filter: QueueHookFilter | None,
     order_by: QueueHookOrder | None,
-) -> Page[QueueHookRow | HookRow] | None:
+) -> Page[HookRow] | None:
     """The page `queueHooks` and `Queue.hooks` show, checked as they check it (raises
     InvalidInput, PermissionDenied); None when the queue is not the caller's. Also what
     app/web/page_plans.py answers from without running GraphQL."""
@@ -128,19 +127,10 @@ class HookQueries:
         self,
         info: Info,
         queue_id: Annotated[strawberry.ID, strawberry.argument(description="The queue's id.")],
-        first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Start after this cursor.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION
-            ),
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description="End before this cursor.")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         filter: Annotated[
             QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
         ] = None,

@@ -1,19 +1,16 @@
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from app.core.errors import NotFound
 from app.graphql.context import Info
-from app.graphql.enums import FlowSchemaType, QueueHookEvent
-from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.hooks.types import QueueHook
 from app.graphql.ids import pk_of, to_global_id
 from app.graphql.relay import Connection
-from app.models import ChangeKind
-from app.services import live_queries
+from app.services import replay
 from app.services.change_feed import Change, ResyncRequired
 
 
@@ -52,7 +49,7 @@ class QueueHookChange:
             revision=change.revision,
             kind=QueueHookChangeKind(change.kind.value),
             hook_id=strawberry.ID(to_global_id("QueueHook", change.hook_id or 0)),
-            hook=hook_from_snapshot(change.hook) if change.hook else None,
+            hook=QueueHook.from_model(change.hook) if change.hook else None,
             changed_by=change.changed_by,
             changed_at=change.changed_at,
         )
@@ -77,32 +74,6 @@ QueueHooksChangedEvent = Annotated[
         "QueueHooksChangedEvent", description="A change, or a request to refetch and resubscribe."
     ),
 ]
-
-
-def hook_from_snapshot(snapshot: dict[str, Any]) -> QueueHook:
-    schema = snapshot["schema"]
-    return QueueHook(
-        id=strawberry.ID(to_global_id("QueueHook", snapshot["id"])),
-        event=QueueHookEvent(snapshot["event"]),
-        flow_schema=FlowSchema(
-            id=strawberry.ID(to_global_id("FlowSchema", schema["id"])),
-            name=schema["name"],
-            type=FlowSchemaType(schema["type"]),
-            created_at=_time(schema["created_at"]),
-            updated_at=_time(schema["updated_at"]),
-        ),
-        enabled=snapshot["enabled"],
-        version=snapshot["version"],
-        created_at=_time(snapshot["created_at"]),
-        created_by=snapshot["created_by"],
-        updated_at=_time(snapshot["updated_at"]),
-        updated_by=snapshot["updated_by"],
-        _queue_pk=snapshot["queue_id"],
-    )
-
-
-def _time(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 def to_event(item: Change | ResyncRequired) -> QueueHookChange | QueueHooksResyncRequired:
@@ -130,16 +101,14 @@ class HookSubscriptions:
             ),
         ] = None,
     ) -> AsyncGenerator[QueueHooksChangedEvent, None]:
-        feed = info.context.feed
-        if feed is None:
-            raise RuntimeError("subscriptions need the change feed of a running server")
-        # 0 is no queue's key: an id of another type is a queue not found.
-        queue_pk = pk_of(queue_id, "Queue", "queueId") or 0
-        changes = live_queries.hook_changes(info.context.principal, feed, queue_pk, after_revision)
+        # Every server transport serves this field from app/web/fanout.py, which
+        # executes the selection once per change with the change as the root value.
+        # Reaching this body means a new transport skipped the fan-out: refuse the
+        # subscriber as it would be refused there, else fail loudly.
+        queue_pk = pk_of(queue_id, "Queue", "queueId") or 0  # 0: no queue's key
         try:
-            async for item in changes:
-                if isinstance(item, Change) and item.kind is ChangeKind.QUEUE_DELETED:
-                    continue  # the end of the stream, not an event
-                yield to_event(item)
+            await replay.check_may_watch(info.context.principal, queue_pk, after_revision)
         except NotFound as error:  # named by the id sent, not by the key
             raise NotFound(error.entity, names=[queue_id]) from None
+        raise RuntimeError("queueHooksChanged is served by the fan-out (app/web/fanout.py)")
+        yield  # an async generator, as Strawberry requires of a subscription

@@ -9,7 +9,6 @@ from app.graphql.enums import QueueHookEvent, SortDirection
 from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.ids import to_global_id
 from app.graphql.relay import Connection, Node
-from app.models import QueueHook as QueueHookRow
 from app.services.hooks import HookRow, HookSort
 
 if TYPE_CHECKING:
@@ -46,11 +45,11 @@ class QueueHook(Node):
         return Queue.from_model(row)
 
     @classmethod
-    def from_model(cls, row: QueueHookRow | HookRow) -> "QueueHook":
+    def from_model(cls, row: HookRow) -> "QueueHook":
         return cls(
             id=strawberry.ID(to_global_id("QueueHook", row.pk)),
             event=QueueHookEvent(row.event),
-            flow_schema=FlowSchema.from_model(row.schema),
+            flow_schema=FlowSchema.from_model(row.flow_schema),
             enabled=row.enabled,
             version=row.version,
             created_at=row.created_at,

@@ -6,7 +6,7 @@ from app.core.pagination import page_request
 from app.graphql.context import Info
 from app.graphql.ids import pk_of
 from app.graphql.queues.types import Queue, QueueConnection
-from app.graphql.relay import PAGE_ARGS_DESCRIPTION, connection_of
+from app.graphql.relay import After, Before, First, Last, connection_of
 from app.services import queues as queue_service
 
 
@@ -41,19 +41,10 @@ class QueueQueries:
                 "several search words start consecutive words of the name."
             ),
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Start after this cursor.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION
-            ),
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description="End before this cursor.")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> QueueConnection | None:
         page = page_request(
             first=first,

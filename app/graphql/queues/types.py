@@ -10,8 +10,8 @@ from app.graphql.hooks.queries import hooks_of_queue
 from app.graphql.hooks.subscriptions import QueueHookChange, QueueHookChangeConnection
 from app.graphql.hooks.types import QueueHookConnection, QueueHookFilter, QueueHookOrder
 from app.graphql.ids import to_global_id
-from app.graphql.relay import PAGE_ARGS_DESCRIPTION, Connection, Node, connection_of
-from app.models import Queue as QueueRow
+from app.graphql.relay import After, Before, Connection, First, Last, Node, connection_of
+from app.models import Queue as QueueModel
 from app.services import change_log
 from app.services.change_feed import Change
 
@@ -33,19 +33,10 @@ class Queue(Node):
     async def hooks(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Start after this cursor.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Take the last items instead. " + PAGE_ARGS_DESCRIPTION
-            ),
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description="End before this cursor.")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         filter: Annotated[
             QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
         ] = None,
@@ -75,9 +66,7 @@ class Queue(Node):
     async def changes(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description=PAGE_ARGS_DESCRIPTION)
-        ] = DEFAULT_PAGE_SIZE,
+        first: First = DEFAULT_PAGE_SIZE,
         after: Annotated[
             str | None, strawberry.argument(description="Start after this cursor (older changes).")
         ] = None,
@@ -94,7 +83,7 @@ class Queue(Node):
         return connection_of(found, lambda row: QueueHookChange.from_change(Change.from_row(row)))
 
     @classmethod
-    def from_model(cls, row: QueueRow) -> "Queue":
+    def from_model(cls, row: QueueModel) -> "Queue":
         return cls(
             id=strawberry.ID(to_global_id("Queue", row.pk)),
             name=row.name,

@@ -12,6 +12,7 @@ import logging
 
 import orjson
 from starlette.datastructures import Headers
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,24 @@ def refusal_message(origin: str, setting: str) -> str:
     return f"the browser origin {origin} is not allowed here; the operator can add it to {setting}"
 
 
+def origin_refusal(origin: str, setting: str) -> Response:
+    """403 with a GraphQL-shaped JSON body saying which setting would allow the origin."""
+    return Response(_refusal_body(origin, setting), 403, media_type="application/json")
+
+
+def _refusal_body(origin: str, setting: str) -> bytes:
+    return orjson.dumps(
+        {
+            "errors": [
+                {
+                    "message": refusal_message(origin, setting),
+                    "extensions": {"code": "ORIGIN_NOT_ALLOWED", "setting": setting},
+                }
+            ]
+        }
+    )
+
+
 class CorsRefusal:
     """ASGI middleware in front of CORS: refuses disallowed preflights with a reason."""
 
@@ -61,16 +80,7 @@ class CorsRefusal:
             await self.app(scope, receive, send)
             return
         self.refused.note(origin, "CORS_ORIGINS")
-        body = orjson.dumps(
-            {
-                "errors": [
-                    {
-                        "message": refusal_message(origin, "CORS_ORIGINS"),
-                        "extensions": {"code": "ORIGIN_NOT_ALLOWED", "setting": "CORS_ORIGINS"},
-                    }
-                ]
-            }
-        )
+        body = _refusal_body(origin, "CORS_ORIGINS")
         await send(
             {
                 "type": "http.response.start",

@@ -42,6 +42,7 @@ from app.web.live_documents import (
     parsed_within_limits,
 )
 from app.web.operation_limits import TOO_DEEP, TOO_LARGE, oversized
+from app.web.origins import RefusedOrigins, origin_refusal
 from app.web.rate_limit import RateLimiter, caller_key
 from app.web.transport import abort
 
@@ -160,6 +161,7 @@ class SubscriptionEndpoint:
         self.connections: set[Connection] = set()
         self.ready: asyncio.Event | None = None
         self.verifier = verifier_for(settings)
+        self.refused_origins = RefusedOrigins()
         # The app's one limiter, shared with HTTP (app/web/rate_limit.py).
         self.limiter = limiter
         self.open_connections = 0
@@ -173,7 +175,10 @@ class SubscriptionEndpoint:
 
     async def __call__(self, websocket: WebSocket) -> None:
         if not self._origin_allowed(websocket):
-            await websocket.close(code=1008)  # before accepting: the client sees HTTP 403
+            # Before accepting: the browser sees an HTTP 403 whose body names the setting.
+            origin = websocket.headers.get("origin", "")
+            self.refused_origins.note(origin, "ALLOWED_ORIGINS")
+            await websocket.send_denial_response(origin_refusal(origin, "ALLOWED_ORIGINS"))
             return
         offered = websocket.scope.get("subprotocols", [])
         if PROTOCOL not in offered:

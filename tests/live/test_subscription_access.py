@@ -2,6 +2,7 @@
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 import websockets
@@ -16,6 +17,7 @@ from tests.live.servers import (
     authed_subscriber,
     next_events,
     running_server,
+    running_servers,
     token,
 )
 from tests.live.world import create_hook, given_a_queue, revision
@@ -104,15 +106,30 @@ async def test_changes_never_reach_another_tenant(server: Server) -> None:
     await watcher.close()
 
 
-async def test_a_foreign_browser_origin_is_refused(server: Server) -> None:
-    with pytest.raises(InvalidStatus) as refused:
-        await websockets.connect(
-            server.ws,
-            subprotocols=[Subprotocol("graphql-transport-ws")],
-            origin=Origin("https://evil.example"),
-        )
+async def test_a_foreign_browser_origin_is_refused_with_the_setting_named(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    with running_servers(sqlite_url, 1, logs=tmp_path) as (server,):
+        refusals = []
+        for _ in range(2):
+            with pytest.raises(InvalidStatus) as refused:
+                await websockets.connect(
+                    server.ws,
+                    subprotocols=[Subprotocol("graphql-transport-ws")],
+                    origin=Origin("https://evil.example"),
+                )
+            refusals.append(refused.value.response)
 
-    assert refused.value.response.status_code == 403
+    for response in refusals:
+        assert response.status_code == 403
+        [error] = json.loads(response.body)["errors"]
+        assert error["extensions"] == {"code": "ORIGIN_NOT_ALLOWED", "setting": "ALLOWED_ORIGINS"}
+        assert "https://evil.example" in error["message"]
+    log = (tmp_path / "0.log").read_text()
+    refused_line = (
+        "refused browser origin https://evil.example; to allow it, add it to ALLOWED_ORIGINS"
+    )
+    assert log.count(refused_line) == 1  # once, however often it knocks
 
 
 async def _refusal(server: Server, payload: dict[str, object], headers: dict[str, str]) -> str:

@@ -1,6 +1,6 @@
 // The creation tool (also the editor): Event and Flow schema, State, Save. Save stays
 // disabled while the form is invalid or unchanged; server errors show at their field.
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { request } from "./api.js";
 import { labelOf } from "./catalog.js";
 import { Dialog } from "./Dialog.js";
@@ -34,19 +34,32 @@ export function problemsOf(result, events) {
   }
 }
 
+const FIELD_ORDER = ["event", "flowSchema", "enabled"];
+const FIELD_IDS = { event: "event", flowSchema: "flow-schema", enabled: "enabled" };
+
 export function CreationTool({ token, queue, hook, catalog, canReadFlows, onClose, onSaved }) {
   const [event, setEvent] = useState(hook?.event ?? "");
   const [schema, setSchema] = useState(hook?.flowSchema ?? null);
   const [enabled, setEnabled] = useState(hook?.enabled ?? true);
   const [problems, setProblems] = useState({});
   const [busy, setBusy] = useState(false);
+  const form = useRef(null);
+
+  // A refused save puts focus on the field to fix (a form-wide error leaves it on Save),
+  // so it never drops out of the dialog and Escape still closes it.
+  useEffect(() => {
+    const field = FIELD_ORDER.find((name) => problems[name]);
+    if (field) form.current?.querySelector(`#hook-${FIELD_IDS[field]}`)?.focus();
+  }, [problems]);
 
   const valid = event !== "" && schema !== null;
   const changed = !hook || event !== hook.event || schema?.id !== hook.flowSchema.id || enabled !== hook.enabled;
 
+  // While a save runs, Save is aria-disabled rather than disabled: disabling the focused
+  // button would drop the focus to the page.
   async function save(submit) {
     submit.preventDefault();
-    if (!valid || !changed) return;
+    if (!valid || !changed || busy) return;
     setBusy(true);
     setProblems({});
     try {
@@ -71,11 +84,11 @@ export function CreationTool({ token, queue, hook, catalog, canReadFlows, onClos
   }
 
   const fieldError = (field) =>
-    problems[field] && html`<p class="error" id=${`hook-${field}-error`}>${problems[field]}</p>`;
+    problems[field] && html`<p class="error" role="alert" id=${`hook-${field}-error`}>${problems[field]}</p>`;
 
   return html`
     <${Dialog} title=${hook ? "Edit hook" : "Add hook"} onClose=${onClose}>
-      <form onSubmit=${save} noValidate>
+      <form onSubmit=${save} noValidate ref=${form}>
         <div class="field">
           <label for="hook-event">Event</label>
           ${catalog.error
@@ -98,7 +111,7 @@ export function CreationTool({ token, queue, hook, catalog, canReadFlows, onClos
         </div>
         <div class="field">
           <label>
-            <input type="checkbox" checked=${enabled} aria-invalid=${problems.enabled ? "true" : "false"}
+            <input type="checkbox" id="hook-enabled" checked=${enabled} aria-invalid=${problems.enabled ? "true" : "false"}
                    aria-describedby=${problems.enabled ? "hook-enabled-error" : undefined}
                    onChange=${(e) => setEnabled(e.currentTarget.checked)} />
             Enabled
@@ -108,7 +121,8 @@ export function CreationTool({ token, queue, hook, catalog, canReadFlows, onClos
         ${problems.form && html`<p class="error" role="alert">${problems.form}</p>`}
         <div class="actions">
           <button type="button" onClick=${onClose}>Cancel</button>
-          <button type="submit" class="primary" disabled=${!valid || !changed || busy}>Save</button>
+          <button type="submit" class="primary" disabled=${!valid || !changed}
+                  aria-disabled=${busy ? "true" : undefined}>Save</button>
         </div>
       </form>
     <//>

@@ -2,11 +2,19 @@
 
 import re
 
-from playwright.async_api import expect
+from playwright.async_api import FloatRect, expect
 
 from tests.browser.conftest import Pages
 from tests.browser.world import demo_token, new_queue
 from tests.live.servers import Server
+
+
+def overlap(one: FloatRect | None, other: FloatRect | None) -> bool:
+    assert one is not None
+    assert other is not None
+    apart_x = one["x"] + one["width"] <= other["x"] or other["x"] + other["width"] <= one["x"]
+    apart_y = one["y"] + one["height"] <= other["y"] or other["y"] + other["height"] <= one["y"]
+    return not (apart_x or apart_y)
 
 
 async def test_the_flow_schema_field_saves_only_the_schema_it_shows(
@@ -21,6 +29,11 @@ async def test_the_flow_schema_field_saves_only_the_schema_it_shows(
     save = dialog.get_by_role("button", name="Save")
 
     await dialog.get_by_label("Event").select_option(label="Answered")
+    await search.fill("Shown")
+    listbox = dialog.get_by_role("listbox", name="Flow schemas")
+    await expect(listbox.get_by_role("option")).to_have_count(2)
+    for hidden in (dialog.get_by_role("checkbox", name="Enabled"), save):
+        assert not overlap(await listbox.bounding_box(), await hidden.bounding_box())
     await search.fill("Shown c")
     await dialog.get_by_role("option", name=re.compile("Shown CRM sync")).click()
     await expect(save).to_be_enabled()
@@ -84,3 +97,32 @@ async def test_without_flows_read_the_flow_schema_control_says_why(
 
     await expect(field).to_be_disabled()
     await expect(field).to_have_accessible_description(re.compile("flows:read"))
+
+
+async def test_the_editor_follows_another_windows_change_or_offers_it(
+    shared_server: Server, pages: Pages
+) -> None:
+    world = await new_queue(shared_server, "Followed - inbound")
+    hook_id = await world.hook("Followed hook", event="JOINED")
+    page = await pages.open(shared_server, f"{world.path}/{hook_id}")
+    editor = page.get_by_role("dialog", name="Edit hook")
+    enabled = editor.get_by_role("checkbox", name="Enabled")
+    await expect(enabled).not_to_be_checked()
+    await expect(page.get_by_role("status", name="Connection")).to_have_text("Live")
+
+    # Untouched: the form takes the new state as it is.
+    await world.set_enabled("Followed hook", True)
+    await expect(enabled).to_be_checked()
+
+    # Edited: the user's change is kept, and the other one is offered.
+    await editor.get_by_label("Event").select_option(label="Missed")
+    await world.set_enabled("Followed hook", False)
+    await expect(editor.get_by_role("alert")).to_have_text(
+        re.compile("^Someone else changed this hook while you were editing it.")
+    )
+    await expect(editor.get_by_label("Event")).to_have_value("MISSED")
+    await editor.get_by_role("button", name="Load their version").click()
+    await expect(editor.get_by_label("Event")).to_have_value("JOINED")
+    await expect(enabled).not_to_be_checked()
+    await expect(editor.get_by_role("alert")).to_have_count(0)
+    await expect(editor.get_by_role("button", name="Save")).to_be_disabled()

@@ -19,6 +19,11 @@ export function FlowSchemaSearch({ token, value, onChange, allowed, types, error
 
   const search = text === (value?.name ?? "") ? "" : text;
 
+  // A choice made outside (the editor taking another window's version) shows here too.
+  useEffect(() => {
+    if (value) setText(value.name);
+  }, [value?.id]);
+
   async function load(after) {
     const ticket = after ? latest.current : (latest.current += 1);
     loading.current = true;

@@ -127,6 +127,11 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
     setQueue((q) => (q && change.revision > q.revision ? { ...q, revision: change.revision } : q));
     const mine = own.current.has(change.hookId) && (change.kind === "DELETED" || change.hook.version <= own.current.get(change.hookId));
     if (!mine) flash(change.hookId);
+    // The editor follows its hook (it decides what to do with a newer version).
+    setEditing((hook) =>
+      hook?.id !== change.hookId ? hook
+        : change.kind === "DELETED" ? { ...hook, removed: true }
+        : change.hook.version > hook.version ? change.hook : hook);
     if (change.kind === "DELETED") {
       setSelection((ids) => {
         const rest = new Set(ids);

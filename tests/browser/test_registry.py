@@ -124,6 +124,24 @@ async def test_bulk_remove_names_the_count_and_asks_first(
     await expect(page.get_by_role("checkbox", name=re.compile("^Select .* row 1$"))).to_be_focused()
 
 
+async def test_a_refused_removal_keeps_focus_in_its_dialog(
+    shared_server: Server, pages: Pages
+) -> None:
+    world = await new_queue(shared_server, "Gone - inbound")
+    await world.hook("Gone meanwhile")
+    page = await pages.open(shared_server, world.path)
+
+    await page.get_by_role("button", name="Remove Joined: Gone meanwhile, row 1").click()
+    confirm = page.get_by_role("alertdialog", name="Delete 1 hook?")
+    await world.delete("Gone meanwhile")  # another window was quicker
+    await confirm.get_by_role("button", name="Delete 1 hook").press("Enter")
+
+    await expect(confirm.get_by_role("alert")).to_be_visible()
+    await expect(confirm.get_by_role("button", name="Delete 1 hook")).to_be_focused()
+    await page.keyboard.press("Escape")
+    await expect(confirm).to_be_hidden()
+
+
 async def test_page_sizes_and_paging_both_ways(shared_server: Server, pages: Pages) -> None:
     world = await new_queue(shared_server, "Paging - dialer")
     for n in range(1, 31):

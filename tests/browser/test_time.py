@@ -2,14 +2,14 @@
 
 import re
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import Pages
 from tests.browser.world import new_queue
 from tests.live.servers import Server
 
 
-def row(page: Page, text: str):  # type: ignore[no-untyped-def]
+def row(page: Page, text: str) -> Locator:
     return page.get_by_role("row").filter(has_text=text)
 
 

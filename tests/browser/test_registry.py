@@ -263,8 +263,10 @@ async def test_state_switch_and_the_atomic_switch_after_a_duplicate(
     assert after is not None
     assert after["width"] == before["width"], "the table kept its layout"
     await expect(second).not_to_be_checked()  # flipped back: nothing changed
-    await offer.click()
+    await offer.focus()
+    await page.keyboard.press("Enter")
     await expect(second).to_be_checked()
+    await expect(second).to_be_focused()  # the offer went with its message
     await expect(
         page.get_by_role("switch", name=re.compile("Switch first, row"))
     ).not_to_be_checked()

@@ -1,6 +1,6 @@
 // The State switch: flips at once, sends the version it flipped from, and flips back if
 // the server refuses. A duplicate enabled event offers the atomic swap as one action.
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { request } from "./api.js";
 import { labelOf } from "./catalog.js";
 import { REPLACE_ENABLED, SET_ENABLED } from "./documents.js";
@@ -17,10 +17,17 @@ export function StateSwitch({ token, hook, name, events, readOnly, onSaved, onSt
   const [problem, setProblem] = useState(null);
   const enabled = shown ?? hook.enabled;
   const busy = shown !== null;
+  const control = useRef(null);
+
+  // The message's buttons go with the message: focus goes back to the switch first.
+  function closeProblem() {
+    control.current?.focus();
+    setProblem(null);
+  }
 
   async function send(document, variables, wanted) {
     setShown(wanted);
-    setProblem(null);
+    closeProblem();
     try {
       const data = await request(token, document, variables);
       const result = data.setQueueHookEnabled;
@@ -47,7 +54,7 @@ export function StateSwitch({ token, hook, name, events, readOnly, onSaved, onSt
 
   return html`
     <div class="state">
-      <button type="button" role="switch" class="switch" aria-checked=${enabled ? "true" : "false"}
+      <button type="button" role="switch" class="switch" ref=${control} aria-checked=${enabled ? "true" : "false"}
               aria-label=${`State of ${name}`} disabled=${readOnly}
               aria-disabled=${busy ? "true" : undefined} aria-busy=${busy ? "true" : undefined} onClick=${flip}>
         <span class="knob" aria-hidden="true"></span>
@@ -60,7 +67,7 @@ export function StateSwitch({ token, hook, name, events, readOnly, onSaved, onSt
         html`<button type="button" class="link" onClick=${replace}>
           Disable ${problem.other.flowSchema.name} and enable this one
         </button>`}
-        <button type="button" class="link" aria-label="Dismiss" onClick=${() => setProblem(null)}>×</button>
+        <button type="button" class="link" aria-label="Dismiss the message" onClick=${closeProblem}>×</button>
       </div>`}
     </div>
   `;

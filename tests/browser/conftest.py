@@ -123,8 +123,13 @@ class Pages:
         token: str | None = None,
         *,
         server_goes_away: bool = False,
+        clock: bool = False,
     ) -> Page:
-        """`token`: put in sessionStorage first, as a user pasting one would."""
+        """`token`: put in sessionStorage first, as a user pasting one would.
+
+        `clock`: the page's timers run on Playwright's clock (time flows, and a test may
+        jump it forward with `page.clock.fast_forward`).
+        """
         context = await self.browser.new_context(viewport={"width": 1200, "height": 820})
         watch = Watch(server_goes_away=server_goes_away)
 
@@ -139,6 +144,8 @@ class Pages:
             await context.add_init_script(
                 f"sessionStorage.setItem('queue-hooks.token', {token!r});"
             )
+        if clock:
+            await context.clock.install()
         page = await context.new_page()
         watch.observe(page)
         self.opened.append((context, page, watch))

@@ -29,12 +29,12 @@ async def test_two_windows_see_each_others_changes_within_a_second(
     await live(first)
     await live(second)
 
-    await first.get_by_role("switch", name=re.compile("Window one$")).click()
-    await expect(second.get_by_role("switch", name=re.compile("Window one$"))).to_be_checked(
+    await first.get_by_role("switch", name=re.compile("Window one, row")).click()
+    await expect(second.get_by_role("switch", name=re.compile("Window one, row"))).to_be_checked(
         timeout=1000
     )
 
-    await second.get_by_role("button", name=re.compile("^Remove .*Window two$")).click()
+    await second.get_by_role("button", name=re.compile("^Remove .*Window two, row")).click()
     await second.get_by_role("alertdialog").get_by_role("button", name="Delete 1 hook").click()
     await expect(row(first, "Window two")).to_have_count(0, timeout=1000)
 
@@ -65,7 +65,7 @@ async def test_a_restarted_server_under_an_open_page_misses_nothing(
     with running_servers(sqlite_url, 1, env=SERVER_ENV, ports=[port]):
         await live(page)
         await expect(
-            page.get_by_role("switch", name=re.compile("Kept and changed$"))
+            page.get_by_role("switch", name=re.compile("Kept and changed, row"))
         ).to_be_checked()
         await expect(row(page, "Removed meanwhile")).to_have_count(0)
         await expect(row(page, "Added meanwhile")).to_be_visible()

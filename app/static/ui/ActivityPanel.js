@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { request } from "./api.js";
 import { labelOf } from "./catalog.js";
-import { ago } from "./ChangedBy.js";
+import { ago, useTick } from "./ChangedBy.js";
 import { RECENT_CHANGES } from "./documents.js";
 import { html } from "./html.js";
 
@@ -12,6 +12,7 @@ const VERBS = { CREATED: "added", UPDATED: "changed", DELETED: "removed" };
 export function ActivityPanel({ token, queueId, revision, events }) {
   const [changes, setChanges] = useState([]);
   const [problem, setProblem] = useState(null);
+  useTick();
 
   useEffect(() => {
     let live = true;

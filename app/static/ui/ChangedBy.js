@@ -1,5 +1,28 @@
 // Who last changed a hook and when, e.g. "demo, 2 min ago" (the exact time on hover).
+import { useEffect, useState } from "preact/hooks";
 import { html } from "./html.js";
+
+const TICK_MS = 30_000;
+const ticking = new Set();
+let ticker = null;
+
+// Re-renders the caller every 30 s so relative times move on without asking the server;
+// one interval serves every mounted caller.
+export function useTick() {
+  const [, setNow] = useState(0);
+  useEffect(() => {
+    const listener = () => setNow(Date.now());
+    ticking.add(listener);
+    ticker ??= setInterval(() => ticking.forEach((tick) => tick()), TICK_MS);
+    return () => {
+      ticking.delete(listener);
+      if (ticking.size === 0) {
+        clearInterval(ticker);
+        ticker = null;
+      }
+    };
+  }, []);
+}
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 
@@ -12,6 +35,7 @@ export function ago(iso) {
 }
 
 export function ChangedBy({ hook }) {
+  useTick();
   const exact = new Date(hook.updatedAt).toLocaleString();
   return html`
     <span class="changed-by" title=${`Last changed by ${hook.updatedBy} at ${exact}`}>

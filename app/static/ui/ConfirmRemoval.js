@@ -6,6 +6,8 @@ export function hooksCount(count) {
   return `${count} ${count === 1 ? "hook" : "hooks"}`;
 }
 
+// While the removal runs the button is aria-disabled, not disabled: disabling the focused
+// button would drop the focus out of the dialog (and Escape with it).
 export function ConfirmRemoval({ count, queueName, busy, error, onConfirm, onCancel }) {
   return html`
     <${Dialog} title=${`Delete ${hooksCount(count)}?`} role="alertdialog"
@@ -16,7 +18,8 @@ export function ConfirmRemoval({ count, queueName, busy, error, onConfirm, onCan
       ${error && html`<p class="error" role="alert">${error}</p>`}
       <div class="actions">
         <button type="button" onClick=${onCancel}>Cancel</button>
-        <button type="button" class="danger" disabled=${busy} onClick=${onConfirm}>
+        <button type="button" class="danger" aria-disabled=${busy ? "true" : undefined}
+                onClick=${() => !busy && onConfirm()}>
           Delete ${hooksCount(count)}
         </button>
       </div>

@@ -1,5 +1,6 @@
 // The flow schema dropdown that doubles as a search field: prefix search as you type
-// (SERVICE and DEFAULT, newest first), more results as you scroll.
+// (SERVICE and DEFAULT, newest first), more results as you scroll. The chosen schema is
+// always the one the field shows: typing drops the choice until one is picked again.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { request } from "./api.js";
 import { labelOf } from "./catalog.js";
@@ -17,6 +18,11 @@ export function FlowSchemaSearch({ token, value, onChange, allowed, types, error
   const latest = useRef(0); // answers to an older search are dropped
 
   const search = text === (value?.name ?? "") ? "" : text;
+
+  // A choice made outside (the editor taking another window's version) shows here too.
+  useEffect(() => {
+    if (value) setText(value.name);
+  }, [value?.id]);
 
   async function load(after) {
     const ticket = after ? latest.current : (latest.current += 1);
@@ -64,9 +70,10 @@ export function FlowSchemaSearch({ token, value, onChange, allowed, types, error
       setOpen(true);
       const step = event.key === "ArrowDown" ? 1 : -1;
       setActive((index) => Math.max(0, Math.min(results.nodes.length - 1, index + step)));
-    } else if (event.key === "Enter" && open && results.nodes[active]) {
+    } else if (event.key === "Enter") {
+      // Never submits the form: Enter picks the highlighted result or does nothing.
       event.preventDefault();
-      choose(results.nodes[active]);
+      if (open && results.nodes[active]) choose(results.nodes[active]);
     } else if (event.key === "Escape" && open) {
       event.stopPropagation();
       setOpen(false);
@@ -78,9 +85,15 @@ export function FlowSchemaSearch({ token, value, onChange, allowed, types, error
   }, [active]);
 
   if (!allowed) {
-    return html`<p class="unavailable" id=${inputId}>
-      Flow schemas are unavailable: your token does not have the flows:read permission.
-    </p>`;
+    // A control for the label to name, disabled, and described by the reason.
+    return html`
+      <div class="combobox">
+        <input id=${inputId} type="text" role="combobox" aria-expanded="false" disabled
+               aria-describedby=${`${inputId}-unavailable`} placeholder="Unavailable" />
+        <p class="unavailable" id=${`${inputId}-unavailable`}>
+          Flow schemas are unavailable: your token does not have the flows:read permission.
+        </p>
+      </div>`;
   }
   const listId = `${inputId}-options`;
   return html`
@@ -93,6 +106,7 @@ export function FlowSchemaSearch({ token, value, onChange, allowed, types, error
              onInput=${(e) => {
                setText(e.currentTarget.value);
                setOpen(true);
+               if (value) onChange(null);
              }}
              onFocus=${() => setOpen(true)} onBlur=${() => setOpen(false)} onKeyDown=${onKeyDown} />
       ${open &&
@@ -113,7 +127,7 @@ export function FlowSchemaSearch({ token, value, onChange, allowed, types, error
         html`<li class="none" role="presentation">No flow schema starts with “${search}”.</li>`}
       </ul>`}
       ${problem && html`<p class="error" role="alert">${problem}</p>`}
-      ${error && html`<p class="error" id=${`${inputId}-error`}>${error}</p>`}
+      ${error && html`<p class="error" role="alert" id=${`${inputId}-error`}>${error}</p>`}
     </div>
   `;
 }

@@ -16,6 +16,7 @@ import { hookName, Registry } from "./Registry.js";
 import { hooksPath, navigate } from "./router.js";
 
 const HIGHLIGHT_MS = 2000;
+const NOTICE_MS = 8000;
 const NEXT_ORDER = { undefined: "ASC", ASC: "DESC", DESC: undefined };
 
 // Whether an update can be applied in place, or moves the row in or out of the page.
@@ -46,10 +47,14 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
   const [removal, setRemoval] = useState(null);
   const [notice, setNotice] = useState(null);
   const [editing, setEditing] = useState(null);
+  const [missing, setMissing] = useState(false); // the link names no queue of this tenant
+  const [linkProblem, setLinkProblem] = useState(null);
+  const [focusRow, setFocusRow] = useState(null); // where focus goes after a removal
+  const table = useRef(null);
 
   // Mutable state the feed's callbacks read without re-subscribing.
   const view = useRef({});
-  view.current = { page, order, filter, cursor, pageSize };
+  view.current = { page, order, filter, cursor, pageSize, queue };
   const own = useRef(new Map()); // hook id -> newest version this page wrote itself
   const reads = useRef(0);
   const reloadQueued = useRef(null);
@@ -70,7 +75,7 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
       const data = await readRetrying(token, HOOKS_PAGE, variables(at), setTrouble, abort.current.signal);
       if (ticket !== reads.current) return;
       if (!data.queue) {
-        setFailure("This queue does not exist, or not for your tenant.");
+        setMissing(true);
         feed.stop();
         return;
       }
@@ -82,6 +87,8 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
       }
       setQueue({ id: data.queue.id, name: data.queue.name, revision: data.queue.revision });
       setPage(hooks);
+      // Only rows on screen stay selected: a bulk removal never takes rows the user cannot see.
+      setSelection((ids) => new Set(hooks.nodes.map((hook) => hook.id).filter((id) => ids.has(id))));
       const offset = !hooks.pageInfo.hasPreviousPage ? 0 : at.last ? hooks.totalCount - hooks.nodes.length : at.offset;
       setCursor({ ...at, offset });
       setFailure(null);
@@ -89,6 +96,8 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
     } catch (error) {
       if (ticket !== reads.current || abort.current.signal.aborted) return;
       if (error instanceof ApiError && error.kind === "unauthenticated") onRefused(error.message);
+      // Before the queue was ever read, a bad input can only be the queue id in the link.
+      else if (error instanceof ApiError && error.code === "BAD_USER_INPUT" && !view.current.queue) setMissing(true);
       else setFailure(error.message);
     } finally {
       if (ticket === reads.current) setBusy(false);
@@ -118,6 +127,11 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
     setQueue((q) => (q && change.revision > q.revision ? { ...q, revision: change.revision } : q));
     const mine = own.current.has(change.hookId) && (change.kind === "DELETED" || change.hook.version <= own.current.get(change.hookId));
     if (!mine) flash(change.hookId);
+    // The editor follows its hook (it decides what to do with a newer version).
+    setEditing((hook) =>
+      hook?.id !== change.hookId ? hook
+        : change.kind === "DELETED" ? { ...hook, removed: true }
+        : change.hook.version > hook.version ? change.hook : hook);
     if (change.kind === "DELETED") {
       setSelection((ids) => {
         const rest = new Set(ids);
@@ -177,6 +191,7 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
   // The edit deep link: the hook may not be on this page, so read it by id.
   useEffect(() => {
     setEditing(null);
+    setLinkProblem(null);
     if (dialog?.kind !== "edit") return;
     const shown = page.nodes.find((hook) => hook.id === dialog.hookId);
     if (shown) {
@@ -184,10 +199,30 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
       return;
     }
     request(token, HOOK, { id: dialog.hookId }).then(
-      (data) => (data.queueHook ? setEditing(data.queueHook) : setNotice("That hook does not exist any more.")),
-      (error) => setNotice(error.message),
+      (data) => {
+        if (!data.queueHook) setNotice("That hook does not exist any more.");
+        // Global ids are canonical: one queue, one spelling.
+        else if (data.queueHook.queue.id !== queueId) setLinkProblem("That hook is not in this queue.");
+        else setEditing(data.queueHook);
+      },
+      (error) => setLinkProblem(error.message),
     );
   }, [dialog?.kind, dialog?.hookId]);
+
+  // A notice says what just happened; it goes once it is old news.
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  // After a removal the removed row's place (or the table, when none is left) takes focus.
+  useEffect(() => {
+    if (!focusRow || !table.current) return;
+    const rows = table.current.querySelectorAll("tbody tr[data-hook-id]");
+    const row = rows[Math.min(focusRow.index, rows.length - 1)];
+    (row?.querySelector("input, button") ?? table.current).focus();
+  }, [focusRow]);
 
   function remember(hook) {
     own.current.set(hook.id, hook.version);
@@ -211,6 +246,7 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
 
   async function remove() {
     const ids = removal.ids;
+    const place = Math.max(0, view.current.page.nodes.findIndex((hook) => ids.includes(hook.id)));
     setRemoval({ ...removal, busy: true, error: null });
     try {
       const data = await request(token, DELETE_HOOKS, { ids });
@@ -223,7 +259,8 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
       setSelection((selected) => new Set([...selected].filter((id) => !ids.includes(id))));
       setRemoval(null);
       setNotice(`Deleted ${ids.length} ${ids.length === 1 ? "hook" : "hooks"}.`);
-      read();
+      await read();
+      setFocusRow({ index: place });
     } catch (error) {
       setRemoval({ ids, busy: false, error: `${error.message} Nothing was deleted; try again.` });
     }
@@ -245,6 +282,16 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
   const refresh = () => read(cursor, { resubscribe: true });
   const title = queue ? queue.name : "Queue";
 
+  if (missing) {
+    return html`
+      <section class="hooks-tab" aria-labelledby="tab-title">
+        <h1 id="tab-title">No such queue</h1>
+        <p>This link names no queue of your tenant: the queue was deleted, or the link is wrong.</p>
+        <p><a href="#/">Back to the queue list</a></p>
+      </section>
+    `;
+  }
+
   return html`
     <section class="hooks-tab" aria-labelledby="tab-title">
       <header class="tab-header">
@@ -254,6 +301,7 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
       </header>
       ${trouble && html`<p class="trouble" role="alert">${trouble}</p>`}
       ${failure && html`<p class="error" role="alert">${failure}</p>`}
+      ${linkProblem && html`<p class="error" role="alert">${linkProblem}</p>`}
       ${notice && html`<p class="notice" role="status">${notice}</p>`}
       ${readOnly && html`<p class="read-only">Read-only: your token does not have the queues:write permission.</p>`}
       <div class="toolbar" role="toolbar" aria-label="Hook tools">
@@ -265,6 +313,7 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
       </div>
       <${Registry} token=${token} hooks=${page.nodes} events=${catalog.events} selection=${selection}
                    order=${order} readOnly=${readOnly} busy=${busy} highlighted=${highlighted}
+                   offset=${cursor.offset} tableRef=${table}
                    onSelect=${(id, checked) =>
                      setSelection((ids) => {
                        const next = new Set(ids);
@@ -278,7 +327,7 @@ export function HooksTab({ token, queueId, dialog, catalog, permissions, onRefus
                      total=${page.totalCount} pageInfo=${page.pageInfo} onPageSize=${setPageSize}
                      onPrevious=${() => read({ before: page.pageInfo.startCursor, offset: Math.max(0, cursor.offset - pageSize) })}
                      onNext=${() => read({ after: page.pageInfo.endCursor, offset: cursor.offset + page.nodes.length })} />
-      <${ActivityPanel} token=${token} queueId=${queueId} revision=${queue?.revision} events=${catalog.events} />
+      ${queue && html`<${ActivityPanel} token=${token} queueId=${queueId} revision=${queue?.revision} events=${catalog.events} />`}
       ${removal &&
       html`<${ConfirmRemoval} count=${removal.ids.length} queueName=${title} busy=${removal.busy}
                               error=${removal.error} onConfirm=${remove} onCancel=${() => setRemoval(null)} />`}

@@ -28,11 +28,13 @@ function SortHeader({ column, order, onSort }) {
 }
 
 export function Registry(props) {
-  const { hooks, events, selection, order, readOnly, busy, highlighted } = props;
+  const { hooks, events, selection, order, readOnly, busy, highlighted, offset } = props;
   const allSelected = hooks.length > 0 && hooks.every((hook) => selection.has(hook.id));
   const someSelected = hooks.some((hook) => selection.has(hook.id));
-  const rows = hooks.map((hook) => {
-    const name = hookName(hook, events);
+  const rows = hooks.map((hook, index) => {
+    // Disabled duplicates share event and flow schema: the position (as in "11–20 of 30")
+    // makes every row's control names unique.
+    const name = `${hookName(hook, events)}, row ${offset + index + 1}`;
     return html`
       <tr key=${hook.id} class=${highlighted.has(hook.id) ? "changed" : ""} data-hook-id=${hook.id}>
         ${!readOnly &&
@@ -43,7 +45,7 @@ export function Registry(props) {
         <td>${labelOf(events, hook.event)}</td>
         <td>${hook.flowSchema.name}</td>
         <td>
-          <${StateSwitch} key=${`${hook.id}`} token=${props.token} hook=${hook} name=${name}
+          <${StateSwitch} key=${`${hook.id}`} token=${props.token} hook=${hook} name=${name} events=${events}
                           readOnly=${readOnly} onSaved=${props.onSaved} onStale=${props.onStale} />
         </td>
         <td><time datetime=${hook.createdAt}>${new Date(hook.createdAt).toLocaleString()}</time></td>
@@ -59,7 +61,8 @@ export function Registry(props) {
     `;
   });
   return html`
-    <table class="registry" aria-label="Hooks" aria-busy=${busy ? "true" : "false"}>
+    <table class="registry" aria-label="Hooks" aria-busy=${busy ? "true" : "false"} tabindex="-1"
+           ref=${props.tableRef}>
       <thead>
         <tr>
           ${!readOnly &&

@@ -1,25 +1,40 @@
 // The State switch: flips at once, sends the version it flipped from, and flips back if
 // the server refuses. A duplicate enabled event offers the atomic swap as one action.
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { request } from "./api.js";
+import { labelOf } from "./catalog.js";
 import { REPLACE_ENABLED, SET_ENABLED } from "./documents.js";
 import { html } from "./html.js";
 
-export function StateSwitch({ token, hook, name, readOnly, onSaved, onStale }) {
+// The screen's own words: the server's message names enum values and advice for the editor.
+function duplicateMessage(result, events) {
+  const other = result.enabledHook?.flowSchema.name ?? "Another hook";
+  return `${other} is already enabled for ${labelOf(events, result.event)}. Only one hook per event can be enabled.`;
+}
+
+export function StateSwitch({ token, hook, name, events, readOnly, onSaved, onStale }) {
   const [shown, setShown] = useState(null); // the flipped value while the server decides
   const [problem, setProblem] = useState(null);
   const enabled = shown ?? hook.enabled;
+  const busy = shown !== null;
+  const control = useRef(null);
+
+  // The message's buttons go with the message: focus goes back to the switch first.
+  function closeProblem() {
+    control.current?.focus();
+    setProblem(null);
+  }
 
   async function send(document, variables, wanted) {
     setShown(wanted);
-    setProblem(null);
+    closeProblem();
     try {
       const data = await request(token, document, variables);
       const result = data.setQueueHookEnabled;
       if (result.__typename === "SetQueueHookEnabledSuccess") {
         onSaved(result.hook, result.disabledHook ?? null);
       } else if (result.__typename === "DuplicateEnabledEventError") {
-        setProblem({ message: result.message, other: result.enabledHook });
+        setProblem({ message: duplicateMessage(result, events), other: result.enabledHook });
       } else {
         setProblem({ message: result.message });
         if (result.__typename === "VersionConflictError") onStale();
@@ -31,14 +46,17 @@ export function StateSwitch({ token, hook, name, readOnly, onSaved, onStale }) {
     }
   }
 
+  // Busy is aria-disabled, not disabled: disabling the focused switch would drop the focus.
   const flip = () =>
+    !busy &&
     send(SET_ENABLED, { id: hook.id, enabled: !hook.enabled, expectedVersion: hook.version }, !hook.enabled);
-  const replace = () => send(REPLACE_ENABLED, { id: hook.id, expectedVersion: hook.version }, true);
+  const replace = () => !busy && send(REPLACE_ENABLED, { id: hook.id, expectedVersion: hook.version }, true);
 
   return html`
     <div class="state">
-      <button type="button" role="switch" class="switch" aria-checked=${enabled ? "true" : "false"}
-              aria-label=${`State of ${name}`} disabled=${readOnly || shown !== null} onClick=${flip}>
+      <button type="button" role="switch" class="switch" ref=${control} aria-checked=${enabled ? "true" : "false"}
+              aria-label=${`State of ${name}`} disabled=${readOnly}
+              aria-disabled=${busy ? "true" : undefined} aria-busy=${busy ? "true" : undefined} onClick=${flip}>
         <span class="knob" aria-hidden="true"></span>
         <span class="switch-text">${enabled ? "Enabled" : "Disabled"}</span>
       </button>
@@ -49,7 +67,7 @@ export function StateSwitch({ token, hook, name, readOnly, onSaved, onStale }) {
         html`<button type="button" class="link" onClick=${replace}>
           Disable ${problem.other.flowSchema.name} and enable this one
         </button>`}
-        <button type="button" class="link" aria-label="Dismiss" onClick=${() => setProblem(null)}>×</button>
+        <button type="button" class="link" aria-label="Dismiss the message" onClick=${closeProblem}>×</button>
       </div>`}
     </div>
   `;

@@ -4,6 +4,10 @@ Every test that uses `database` runs twice: on SQLite and on PostgreSQL. SQLite
 tests copy a freshly migrated template file; PostgreSQL tests share one migrated
 database per session and truncate it before each test. Without a reachable
 PostgreSQL the PostgreSQL runs skip, except in CI (CI=true), where they fail.
+
+Every PostgreSQL database a run creates is named TEST_DATABASE_PREFIX (default
+`hooks_test_`), then what it is for, then the process id: several suites can share
+one PostgreSQL, each with its own prefix.
 """
 
 import asyncio
@@ -26,6 +30,7 @@ POSTGRES_ADMIN_DSN = os.environ.get(
     "TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_DATABASE_PREFIX = os.environ.get("TEST_DATABASE_PREFIX", "hooks_test_")
 
 # Property tests explore new examples on every laptop run; CI replays a fixed set,
 # so that a red CI is a change's fault, never the luck of the draw.
@@ -48,6 +53,11 @@ def migrate(database_url: str) -> None:
     )
 
 
+def database_name(purpose: str = "") -> str:
+    """A PostgreSQL database name of this run, for `purpose` ("" for the session's)."""
+    return f"{TEST_DATABASE_PREFIX}{purpose}{'_' if purpose else ''}{os.getpid()}"
+
+
 def postgres_url(database: str) -> str:
     base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].split("://", 1)[1]
     return f"postgres://{base}/{database}"
@@ -63,11 +73,13 @@ def _postgres_unreachable_reason() -> str | None:
     return None
 
 
-async def create_postgres_database(name: str) -> str:
+async def create_postgres_database(name: str, template: str | None = None) -> str:
+    """An empty database, or a copy of `template` (which nothing may be connected to)."""
     conn = await asyncpg.connect(POSTGRES_ADMIN_DSN)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        await conn.execute(f'CREATE DATABASE "{name}"{copy}')
     finally:
         await conn.close()
     return postgres_url(name)
@@ -98,11 +110,20 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_session_url() -> Iterator[str]:
+def postgres_template() -> Iterator[str]:
+    """The name of a migrated PostgreSQL database that is only ever copied, never opened:
+    a copy is much faster than running the migrations again."""
     require_postgres()
-    name = f"hooks_test_{os.getpid()}"
-    url = asyncio.run(create_postgres_database(name))
-    migrate(url)
+    name = database_name("template")
+    migrate(asyncio.run(create_postgres_database(name)))
+    yield name
+    asyncio.run(drop_postgres_database(name))
+
+
+@pytest.fixture(scope="session")
+def postgres_session_url(postgres_template: str) -> Iterator[str]:
+    name = database_name()
+    url = asyncio.run(create_postgres_database(name, template=postgres_template))
     yield url
     asyncio.run(drop_postgres_database(name))
 

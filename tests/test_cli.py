@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.core.identity import TokenVerifier
 from app.graphql.schema import sdl
-from tests.conftest import POSTGRES_ADMIN_DSN, require_postgres
+from tests.conftest import POSTGRES_ADMIN_DSN, database_name, require_postgres
 
 
 def cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -109,7 +109,7 @@ def test_token_accepts_repeated_scope_options() -> None:
 def test_migrate_names_a_missing_postgres_database_in_one_line() -> None:
     require_postgres()
     base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].split("://", 1)[1]
-    missing = f"hooks_test_absent_{os.getpid()}"
+    missing = database_name("absent")
 
     done = cli("migrate", DATABASE_URL=f"postgres://{base}/{missing}")
 

@@ -16,7 +16,12 @@ from tortoise.exceptions import IntegrityError
 
 from app.core.migrations import MIGRATIONS_DIR, unmigrated_model_changes
 from app.models import QueueHook, QueueHookEvent
-from tests.conftest import create_postgres_database, drop_postgres_database, require_postgres
+from tests.conftest import (
+    create_postgres_database,
+    database_name,
+    drop_postgres_database,
+    require_postgres,
+)
 from tests.factories import create_flow_schema, create_hook, create_queue
 
 HEAD = sorted(p.name for p in (MIGRATIONS_DIR / "models").glob("*.py"))
@@ -52,7 +57,7 @@ def test_migrate_brings_an_empty_sqlite_file_to_head(tmp_path: Path) -> None:
 
 async def test_migrate_brings_an_empty_postgres_database_to_head() -> None:
     require_postgres()
-    name = f"hooks_migrate_{os.getpid()}"
+    name = database_name("migrate")
     url = await create_postgres_database(name)
     try:
         first = run_cli("migrate", database_url=url)
@@ -172,7 +177,7 @@ async def test_change_authors_of_an_existing_log_come_from_its_snapshots(
     for later in (history / "models").glob("*.py"):
         if int(later.name.split("_", 1)[0]) >= 3:
             later.unlink()
-    name = f"hooks_authors_{os.getpid()}"
+    name = database_name("authors")
     if dialect == "postgres":
         require_postgres()
         url = await create_postgres_database(name)

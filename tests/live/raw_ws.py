@@ -3,6 +3,7 @@ reading with a tiny receive buffer, and then reads what the server managed to se
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import socket
@@ -65,14 +66,16 @@ class RawSocket:
         return raw
 
     async def send(self, message: dict[str, Any]) -> None:
-        payload = json.dumps(message).encode()
+        await self._send_frame(TEXT, json.dumps(message).encode())
+
+    async def _send_frame(self, opcode: int, payload: bytes) -> None:
         mask = os.urandom(4)
         if len(payload) < 126:
-            header = struct.pack("!BB", 0x80 | TEXT, 0x80 | len(payload))
+            header = struct.pack("!BB", 0x80 | opcode, 0x80 | len(payload))
         elif len(payload) < 1 << 16:
-            header = struct.pack("!BBH", 0x80 | TEXT, 0x80 | 126, len(payload))
+            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, len(payload))
         else:
-            header = struct.pack("!BBQ", 0x80 | TEXT, 0x80 | 127, len(payload))
+            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, len(payload))
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
         await asyncio.get_running_loop().sock_sendall(self.sock, header + mask + masked)
 
@@ -96,11 +99,18 @@ class RawSocket:
         return Frame(first & 0x0F, await self._read_exactly(length))
 
     async def frames_until_closed(self) -> tuple[list[Frame], bool]:
-        """Every frame until the connection ends; and whether it ended in an abort."""
+        """Every frame until the connection ends; and whether it ended in an abort.
+
+        A close frame is answered with one (RFC 6455 5.5.1), as any client does: the
+        server then ends the connection at once instead of waiting out its timeout,
+        and any frame it wrongly sends after its close is still read here."""
         frames: list[Frame] = []
         try:
             while True:
                 frames.append(await self.frame())
+                if frames[-1].opcode == CLOSE:
+                    with contextlib.suppress(OSError):  # it may be gone already
+                        await self._send_frame(CLOSE, frames[-1].payload[:2])
         except ConnectionResetError:
             return frames, True
         except EOFError:

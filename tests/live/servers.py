@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,23 @@ def free_port() -> int:
 
 @dataclass
 class Server:
+    """A server process, as seen by callers of one tenant: its tokens name `tenant`."""
+
     port: int
     process: subprocess.Popen[bytes]
+    tenant: str = TENANT
+
+    def as_tenant(self, tenant: str) -> "Server":
+        """The same process, called by `tenant` (whose queues and counts no one else sees)."""
+        return replace(self, tenant=tenant)
+
+    def token(
+        self,
+        tenant: str | None = None,
+        permissions: tuple[str, ...] = tuple(ALL_PERMISSIONS),
+        ttl: int = 600,
+    ) -> str:
+        return token(tenant or self.tenant, permissions, ttl)
 
     @property
     def http(self) -> str:
@@ -57,7 +72,7 @@ class Server:
             response = await client.post(
                 self.http,
                 json={"query": query, "variables": variables or {}},
-                headers={"Authorization": f"Bearer {bearer or token()}"},
+                headers={"Authorization": f"Bearer {bearer or self.token()}"},
             )
         body: dict[str, Any] = response.json()
         assert "errors" not in body, body
@@ -186,7 +201,7 @@ subscription($q: ID!, $after: Int) {
 
 async def authed_subscriber(server: Server, bearer: str | None = None) -> Subscriber:
     subscriber = await Subscriber.connect(
-        server.ws, {"Authorization": f"Bearer {bearer or token()}"}
+        server.ws, {"Authorization": f"Bearer {bearer or server.token()}"}
     )
     await subscriber.acknowledged()
     return subscriber

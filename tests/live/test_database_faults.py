@@ -4,6 +4,7 @@ TCP path to PostgreSQL that the test cuts and restores."""
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -71,6 +72,19 @@ async def cable(postgres_session_url: str) -> AsyncIterator[tuple[Cable, str]]:
     await proxied.unplug()
 
 
+@asynccontextmanager
+async def serving(database_url: str, **env: str) -> AsyncIterator[Server]:
+    """`running_server`, started and stopped off the event loop: the loop runs the
+    cable, and a cable that stalls while its server stops holds the server's
+    connections (and the test) until they time out."""
+    server_context = running_server(database_url, **env)
+    server = await asyncio.to_thread(server_context.__enter__)
+    try:
+        yield server
+    finally:
+        await asyncio.to_thread(server_context.__exit__, None, None, None)
+
+
 async def wait_until_ready(client: httpx.AsyncClient, base: str, seconds: float = 20) -> None:
     deadline = asyncio.get_running_loop().time() + seconds
     while (await client.get(f"{base}/readyz")).status_code != 200:
@@ -81,7 +95,7 @@ async def wait_until_ready(client: httpx.AsyncClient, base: str, seconds: float 
 async def test_away_at_start_then_lost_then_back(cable: tuple[Cable, str]) -> None:
     proxied, url = cable
     headers = {"Authorization": f"Bearer {token()}"}
-    with running_server(url, RATE_LIMIT_PER_SECOND="0") as server:
+    async with serving(url, RATE_LIMIT_PER_SECOND="0") as server:
         base = server.http.removesuffix("/graphql")
         async with httpx.AsyncClient(timeout=10) as client:
             # Away at start: alive, not ready, GraphQL says 503
@@ -124,7 +138,7 @@ async def test_a_cacheable_page_answers_503_when_the_database_is_lost(
     database there is the same JSON 503 as anywhere else, not a plain-text 500."""
     proxied, url = cable
     headers = {"Authorization": f"Bearer {token()}"}
-    with running_server(url, RATE_LIMIT_PER_SECOND="0") as server:
+    async with serving(url, RATE_LIMIT_PER_SECOND="0") as server:
         base = server.http.removesuffix("/graphql")
         async with httpx.AsyncClient(timeout=10) as client:
             await proxied.plug()
@@ -163,14 +177,14 @@ class Replicas:
 @pytest.fixture
 async def replicas(cable: tuple[Cable, str], postgres_session_url: str) -> AsyncIterator[Replicas]:
     proxied, url = cable
-    with (
-        running_server(url, RATE_LIMIT_PER_SECOND="0") as a,
-        running_server(postgres_session_url, RATE_LIMIT_PER_SECOND="0") as b,
+    await proxied.plug()
+    async with (
+        serving(url, RATE_LIMIT_PER_SECOND="0") as a,
+        serving(postgres_session_url, RATE_LIMIT_PER_SECOND="0") as b,
+        httpx.AsyncClient(timeout=20) as client,
     ):
-        async with httpx.AsyncClient(timeout=20) as client:
-            await proxied.plug()  # after A started: its first try ran with the loop blocked
-            await wait_until_ready(client, a.http.removesuffix("/graphql"))
-            yield Replicas(a, b, client)
+        await wait_until_ready(client, a.http.removesuffix("/graphql"))
+        yield Replicas(a, b, client)
 
 
 async def test_subscriptions_stay_open_and_catch_up_after_an_outage(

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from app.core.identity import ALL_PERMISSIONS, issue_token
-from tests.live.servers import SECRET, TENANT, Server, authed_subscriber, next_events
+from tests.live.servers import SECRET, Server, authed_subscriber, next_events
 from tests.live.world import create_hook, given_a_queue, revision, toggle
 
 CHANGES = """
@@ -34,8 +34,8 @@ query($q: ID!) { queueHooks(queueId: $q, filter: {enabled: true}, first: 100) { 
 """
 
 
-def bearer(user: str) -> str:
-    return issue_token(SECRET, tenant=TENANT, user=user, permissions=tuple(ALL_PERMISSIONS))
+def bearer(server: Server, user: str) -> str:
+    return issue_token(SECRET, tenant=server.tenant, user=user, permissions=tuple(ALL_PERMISSIONS))
 
 
 def view(event: dict[str, Any]) -> tuple[Any, ...]:
@@ -52,17 +52,17 @@ async def test_live_and_replayed_changes_say_who_and_when_and_what_was_removed(
     await live.subscribe(CHANGES, {"q": world.queue_id, "after": start})
     before = datetime.now(UTC) - timedelta(seconds=1)
 
-    first = await create_hook(server, world, "JOINED", bearer=bearer("alice"))
-    second = await create_hook(server, world, "MISSED", bearer=bearer("alice"))
+    first = await create_hook(server, world, "JOINED", bearer=bearer(server, "alice"))
+    second = await create_hook(server, world, "MISSED", bearer=bearer(server, "alice"))
     await server.graphql(
         "mutation($ids: [ID!]!) { deleteQueueHooks(ids: $ids) { __typename } }",
         {"ids": [second]},
-        bearer=bearer("bob"),
+        bearer=bearer(server, "bob"),
     )
     await server.graphql(
         "mutation($q: ID!) { deleteQueue(id: $q) { __typename } }",
         {"q": world.queue_id},
-        bearer=bearer("carol"),
+        bearer=bearer(server, "carol"),
     )
     seen = await next_events(live, 4)
     await live.close()
@@ -89,12 +89,12 @@ async def test_live_and_replayed_changes_say_who_and_when_and_what_was_removed(
 
 async def test_a_replay_shows_the_same_authors_and_removed_hooks(server: Server) -> None:
     world = await given_a_queue(server)
-    hook = await create_hook(server, world, "ANSWERED", bearer=bearer("alice"))
+    hook = await create_hook(server, world, "ANSWERED", bearer=bearer(server, "alice"))
     await toggle(server, hook, True)  # as the default live user
     await server.graphql(
         "mutation($ids: [ID!]!) { deleteQueueHooks(ids: $ids) { __typename } }",
         {"ids": [hook]},
-        bearer=bearer("bob"),
+        bearer=bearer(server, "bob"),
     )
 
     subscriber = await authed_subscriber(server)
@@ -114,7 +114,7 @@ async def switch(client: httpx.AsyncClient, server: Server, hook_id: str) -> dic
     response = await client.post(
         server.http,
         json={"query": SWITCH, "variables": {"id": hook_id}},
-        headers={"Authorization": f"Bearer {bearer('racer')}"},
+        headers={"Authorization": f"Bearer {bearer(server, 'racer')}"},
     )
     body: dict[str, Any] = response.json()
     assert response.status_code == 200, body

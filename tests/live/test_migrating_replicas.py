@@ -1,14 +1,18 @@
 """Replicas starting at once on an empty PostgreSQL migrate it exactly once."""
 
 import asyncio
-import os
 import threading
 from pathlib import Path
 
 import asyncpg
 
 from app.core.migrations import MIGRATION_LOCK_KEY, MIGRATIONS_DIR
-from tests.conftest import create_postgres_database, drop_postgres_database, require_postgres
+from tests.conftest import (
+    create_postgres_database,
+    database_name,
+    drop_postgres_database,
+    require_postgres,
+)
 from tests.live.servers import running_servers
 
 HEAD = sorted(p.name for p in (MIGRATIONS_DIR / "models").glob("*.py"))
@@ -48,7 +52,7 @@ def hold_the_migration_lock(dsn: str, seen_waiting: list[int]) -> threading.Thre
 
 async def test_replicas_starting_together_migrate_once(tmp_path: Path) -> None:
     require_postgres()
-    name = f"hooks_replicas_{os.getpid()}"
+    name = database_name("replicas")
     url = await create_postgres_database(name)
     dsn = "postgresql://" + url.split("://", 1)[1]
     seen_waiting: list[int] = []

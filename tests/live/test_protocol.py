@@ -29,8 +29,8 @@ async def close_code(subscriber: Subscriber) -> int | None:
         return closed.rcvd.code if closed.rcvd else None
 
 
-async def test_ping_is_answered_with_pong(server: Server) -> None:
-    subscriber = await authed_subscriber(server)
+async def test_ping_is_answered_with_pong(sqlite_server: Server) -> None:
+    subscriber = await authed_subscriber(sqlite_server)
 
     await subscriber.connection.send(json.dumps({"type": "ping"}))
 
@@ -38,12 +38,12 @@ async def test_ping_is_answered_with_pong(server: Server) -> None:
     await subscriber.close()
 
 
-async def test_subscribe_before_init_closes_with_4401(server: Server) -> None:
+async def test_subscribe_before_init_closes_with_4401(sqlite_server: Server) -> None:
     import websockets
     from websockets.typing import Subprotocol
 
     connection = await websockets.connect(
-        server.ws, subprotocols=[Subprotocol("graphql-transport-ws")]
+        sqlite_server.ws, subprotocols=[Subprotocol("graphql-transport-ws")]
     )
     await connection.send(
         json.dumps(
@@ -54,17 +54,17 @@ async def test_subscribe_before_init_closes_with_4401(server: Server) -> None:
     assert await close_code(Subscriber(connection)) == 4401
 
 
-async def test_a_second_init_closes_with_4429(server: Server) -> None:
-    subscriber = await authed_subscriber(server)
+async def test_a_second_init_closes_with_4429(sqlite_server: Server) -> None:
+    subscriber = await authed_subscriber(sqlite_server)
 
     await subscriber.connection.send(json.dumps({"type": "connection_init", "payload": {}}))
 
     assert await close_code(subscriber) == 4429
 
 
-async def test_a_duplicate_operation_id_closes_with_4409(server: Server) -> None:
-    world = await given_a_queue(server)
-    subscriber = await authed_subscriber(server)
+async def test_a_duplicate_operation_id_closes_with_4409(sqlite_server: Server) -> None:
+    world = await given_a_queue(sqlite_server)
+    subscriber = await authed_subscriber(sqlite_server)
     await subscriber.subscribe(CHANGES, {"q": world.queue_id})
     subscriber._next_id = 0  # reuse id "1"
 
@@ -73,27 +73,27 @@ async def test_a_duplicate_operation_id_closes_with_4409(server: Server) -> None
     assert await close_code(subscriber) == 4409
 
 
-async def test_garbage_closes_with_4400(server: Server) -> None:
-    subscriber = await authed_subscriber(server)
+async def test_garbage_closes_with_4400(sqlite_server: Server) -> None:
+    subscriber = await authed_subscriber(sqlite_server)
 
     await subscriber.connection.send("not json")
 
     assert await close_code(subscriber) == 4400
 
 
-async def test_a_binary_frame_closes_with_4400(server: Server) -> None:
-    subscriber = await authed_subscriber(server)
+async def test_a_binary_frame_closes_with_4400(sqlite_server: Server) -> None:
+    subscriber = await authed_subscriber(sqlite_server)
 
     await subscriber.connection.send(b"\x00binary")
 
     assert await close_code(subscriber) == 4400  # it used to drop without a close frame
 
 
-async def test_no_init_within_the_timeout_closes_with_4408(database_url: str) -> None:
+async def test_no_init_within_the_timeout_closes_with_4408(sqlite_url: str) -> None:
     import websockets
     from websockets.typing import Subprotocol
 
-    with running_server(database_url, WS_INIT_TIMEOUT_SECONDS="0.5") as server:
+    with running_server(sqlite_url, WS_INIT_TIMEOUT_SECONDS="0.5") as server:
         connection = await websockets.connect(
             server.ws, subprotocols=[Subprotocol("graphql-transport-ws")]
         )
@@ -101,8 +101,8 @@ async def test_no_init_within_the_timeout_closes_with_4408(database_url: str) ->
         assert await close_code(Subscriber(connection)) == 4408
 
 
-async def test_queries_and_mutations_also_run_over_the_socket(server: Server) -> None:
-    subscriber = await authed_subscriber(server)
+async def test_queries_and_mutations_also_run_over_the_socket(sqlite_server: Server) -> None:
+    subscriber = await authed_subscriber(sqlite_server)
 
     op_id = await subscriber.subscribe("{ queues { totalCount } }", {})
     result = await subscriber.receive()
@@ -117,8 +117,8 @@ async def test_queries_and_mutations_also_run_over_the_socket(server: Server) ->
     await subscriber.close()
 
 
-async def test_an_invalid_document_is_an_error_message(server: Server) -> None:
-    subscriber = await authed_subscriber(server)
+async def test_an_invalid_document_is_an_error_message(sqlite_server: Server) -> None:
+    subscriber = await authed_subscriber(sqlite_server)
 
     op_id = await subscriber.subscribe("subscription { nope }", {})
     message = await subscriber.receive()
@@ -129,8 +129,8 @@ async def test_an_invalid_document_is_an_error_message(server: Server) -> None:
     await subscriber.close()
 
 
-async def test_the_operations_limit_per_socket(database_url: str) -> None:
-    with running_server(database_url, MAX_SUBSCRIPTIONS_PER_CONNECTION="2") as server:
+async def test_the_operations_limit_per_socket(sqlite_url: str) -> None:
+    with running_server(sqlite_url, MAX_SUBSCRIPTIONS_PER_CONNECTION="2") as server:
         world = await given_a_queue(server)
         subscriber = await authed_subscriber(server)
         for _ in range(2):
@@ -147,8 +147,8 @@ async def test_the_operations_limit_per_socket(database_url: str) -> None:
         await subscriber.close()
 
 
-async def test_variables_over_the_limit_are_refused(database_url: str) -> None:
-    with running_server(database_url, MAX_VARIABLES_BYTES="50") as server:
+async def test_variables_over_the_limit_are_refused(sqlite_url: str) -> None:
+    with running_server(sqlite_url, MAX_VARIABLES_BYTES="50") as server:
         world = await given_a_queue(server)
         subscriber = await authed_subscriber(server)
         fits = await subscriber.subscribe(CHANGES, {"q": world.queue_id})
@@ -182,20 +182,20 @@ async def test_completing_a_subscription_stops_it(server: Server) -> None:
     await subscriber.close()
 
 
-async def test_identical_subscribers_share_one_execution(server: Server) -> None:
-    world = await given_a_queue(server)
-    start = await revision(server, world)
-    subscribers = [await authed_subscriber(server) for _ in range(5)]
+async def test_identical_subscribers_share_one_execution(own_server: Server) -> None:
+    world = await given_a_queue(own_server)
+    start = await revision(own_server, world)
+    subscribers = [await authed_subscriber(own_server) for _ in range(5)]
     for subscriber in subscribers:
         await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": start})
-    other_tenant = await authed_subscriber(server, token(tenant="globex"))
+    other_tenant = await authed_subscriber(own_server, token(tenant="globex"))
     await other_tenant.subscribe(CHANGES, {"q": world.queue_id})  # refused: not theirs
 
-    hook = await create_hook(server, world)
+    hook = await create_hook(own_server, world)
     received = await asyncio.gather(*(next_events(s, 1) for s in subscribers))
     async with httpx.AsyncClient() as client:
-        health = (await client.get(server.http.replace("/graphql", "/healthz"))).json()
-        metrics = (await client.get(server.http.replace("/graphql", "/metrics"))).text
+        health = (await client.get(own_server.http.replace("/graphql", "/healthz"))).json()
+        metrics = (await client.get(own_server.http.replace("/graphql", "/metrics"))).text
 
     assert all(events[0]["hookId"] == hook for events in received)
     assert health["sharedSubscriptions"] == 1
@@ -207,8 +207,8 @@ async def test_identical_subscribers_share_one_execution(server: Server) -> None
         await subscriber.close()
 
 
-async def test_starting_subscriptions_is_rate_limited(database_url: str) -> None:
-    with running_server(database_url, RATE_LIMIT_PER_SECOND="0.01", RATE_LIMIT_BURST="2") as server:
+async def test_starting_subscriptions_is_rate_limited(sqlite_url: str) -> None:
+    with running_server(sqlite_url, RATE_LIMIT_PER_SECOND="0.01", RATE_LIMIT_BURST="2") as server:
         subscriber = await authed_subscriber(server)
         for _ in range(2):
             await subscriber.subscribe("{ queues { totalCount } }", {})
@@ -226,13 +226,15 @@ async def test_starting_subscriptions_is_rate_limited(database_url: str) -> None
         await subscriber.close()
 
 
-async def test_sigterm_closes_sockets_with_1001_so_clients_go_elsewhere(server: Server) -> None:
-    subscriber = await authed_subscriber(server)
-    world = await given_a_queue(server)
+async def test_sigterm_closes_sockets_with_1001_so_clients_go_elsewhere(
+    own_server: Server,
+) -> None:
+    subscriber = await authed_subscriber(own_server)
+    world = await given_a_queue(own_server)
     await subscriber.subscribe(CHANGES, {"q": world.queue_id})
 
-    server.process.send_signal(signal.SIGTERM)
+    own_server.process.send_signal(signal.SIGTERM)
 
     assert await close_code(subscriber) == 1001
     # uvicorn re-raises the signal once it has shut down, as process managers expect.
-    assert await asyncio.to_thread(server.process.wait, 10) == -signal.SIGTERM
+    assert await asyncio.to_thread(own_server.process.wait, 10) == -signal.SIGTERM

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import IN_CI
-from tests.live.servers import CHANGES, Server, token
+from tests.live.servers import CHANGES, Server
 from tests.live.world import create_hook, given_a_queue, revision, toggle
 
 CLIENT_DIR = Path(__file__).resolve().parents[1] / "clients" / "graphql-ws"
@@ -43,7 +43,7 @@ class ReferenceClient:
 
     @classmethod
     async def start(cls, server: Server, query: str, **options: Any) -> "ReferenceClient":
-        arguments = {"url": server.ws, "token": token(), "query": query, **options}
+        arguments = {"url": server.ws, "token": server.token(), "query": query, **options}
         process = await asyncio.create_subprocess_exec(
             node_or_skip(),
             str(CLIENT_DIR / "client.mjs"),
@@ -99,9 +99,9 @@ async def test_replay_then_live_changes(server: Server, clients: list[ReferenceC
 
 
 async def test_a_query_over_the_socket_completes(
-    server: Server, clients: list[ReferenceClient]
+    sqlite_server: Server, clients: list[ReferenceClient]
 ) -> None:
-    client = await ReferenceClient.start(server, "{ queues { totalCount } }")
+    client = await ReferenceClient.start(sqlite_server, "{ queues { totalCount } }")
     clients.append(client)
 
     assert await client.line() == {"data": {"queues": {"totalCount": 0}}}
@@ -110,9 +110,9 @@ async def test_a_query_over_the_socket_completes(
 
 
 async def test_a_refused_subscription_is_an_error_the_client_understands(
-    server: Server, clients: list[ReferenceClient]
+    sqlite_server: Server, clients: list[ReferenceClient]
 ) -> None:
-    client = await ReferenceClient.start(server, CHANGES, variables={"q": "not-an-id"})
+    client = await ReferenceClient.start(sqlite_server, CHANGES, variables={"q": "not-an-id"})
     clients.append(client)
 
     outcome = await client.line()
@@ -121,8 +121,12 @@ async def test_a_refused_subscription_is_an_error_the_client_understands(
     assert await client.exit_code() == 1
 
 
-async def test_a_bad_token_closes_with_4403(server: Server, clients: list[ReferenceClient]) -> None:
-    client = await ReferenceClient.start(server, "{ queues { totalCount } }", token="garbage")
+async def test_a_bad_token_closes_with_4403(
+    sqlite_server: Server, clients: list[ReferenceClient]
+) -> None:
+    client = await ReferenceClient.start(
+        sqlite_server, "{ queues { totalCount } }", token="garbage"
+    )
     clients.append(client)
 
     assert (await client.line())["closed"] == 4403

@@ -16,7 +16,6 @@ from tests.live.servers import (
     Subscriber,
     authed_subscriber,
     next_events,
-    running_server,
     running_servers,
     token,
 )
@@ -40,22 +39,24 @@ async def closed_with(subscriber: Subscriber) -> int | None:
     ids=["no token", "garbage", "not bearer", "expired"],
 )
 async def test_a_missing_or_invalid_token_closes_with_4403(
-    server: Server, payload: dict[str, str]
+    sqlite_server: Server, payload: dict[str, str]
 ) -> None:
-    subscriber = await Subscriber.connect(server.ws, payload)
+    subscriber = await Subscriber.connect(sqlite_server.ws, payload)
 
     assert await closed_with(subscriber) == 4403
 
 
-async def test_a_token_also_works_as_a_plain_token_field(server: Server) -> None:
-    subscriber = await Subscriber.connect(server.ws, {"token": token()})
+async def test_a_token_also_works_as_a_plain_token_field(sqlite_server: Server) -> None:
+    subscriber = await Subscriber.connect(sqlite_server.ws, {"token": sqlite_server.token()})
 
     await subscriber.acknowledged()
     await subscriber.close()
 
 
-async def test_the_socket_closes_with_4403_when_its_token_expires(server: Server) -> None:
-    subscriber = await authed_subscriber(server, token(ttl=2))
+async def test_the_socket_closes_with_4403_when_its_token_expires(
+    sqlite_server: Server,
+) -> None:
+    subscriber = await authed_subscriber(sqlite_server, sqlite_server.token(ttl=2))
     started = time.monotonic()
 
     assert await closed_with(subscriber) == 4403
@@ -78,7 +79,9 @@ async def test_another_tenants_queue_is_refused_like_the_query(server: Server) -
 
 async def test_without_read_permission_the_subscription_is_forbidden(server: Server) -> None:
     world = await given_a_queue(server)
-    writer_only = await authed_subscriber(server, token(permissions=(Permission.QUEUES_WRITE,)))
+    writer_only = await authed_subscriber(
+        server, server.token(permissions=(Permission.QUEUES_WRITE,))
+    )
 
     await writer_only.subscribe(CHANGES, {"q": world.queue_id})
     message = await writer_only.receive()
@@ -144,8 +147,10 @@ async def _refusal(server: Server, payload: dict[str, object], headers: dict[str
     return closed.value.rcvd.reason
 
 
-async def test_a_refused_socket_is_told_why_and_where_the_token_goes(sqlite_url: str) -> None:
-    bearer = {"Authorization": f"Bearer {token()}"}
+async def test_a_refused_socket_is_told_why_and_where_the_token_goes(
+    sqlite_server: Server,
+) -> None:
+    bearer = {"Authorization": f"Bearer {sqlite_server.token()}"}
     where = 'payload {"Authorization": "Bearer <jwt>"}'
     cases: list[tuple[dict[str, object], dict[str, str], str]] = [
         ({}, {}, f"no token: send connection_init with {where}"),
@@ -155,10 +160,9 @@ async def test_a_refused_socket_is_told_why_and_where_the_token_goes(sqlite_url:
             {},
             f"send the token in connection_init {where}, not payload.headers",
         ),
-        ({"Authorization": f"Bearer {token(ttl=-5)}"}, {}, "the token has expired"),
+        ({"Authorization": f"Bearer {sqlite_server.token(ttl=-5)}"}, {}, "the token has expired"),
         ({"Authorization": "Bearer not-a-token"}, {}, MALFORMED),
     ]
-    with running_server(sqlite_url) as server:
-        reasons = [await _refusal(server, payload, headers) for payload, headers, _ in cases]
+    reasons = [await _refusal(sqlite_server, payload, headers) for payload, headers, _ in cases]
 
     assert reasons == [f"Forbidden: {expected}" for _, _, expected in cases]

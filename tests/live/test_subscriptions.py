@@ -137,12 +137,15 @@ def first_error(message: dict[str, Any]) -> dict[str, Any]:
     return errors[0]
 
 
-async def test_a_fragment_at_the_root_is_served_by_the_fan_out_too(server: Server) -> None:
+async def test_a_fragment_at_the_root_is_served_by_the_fan_out_too(
+    own_server: Server,
+) -> None:
+    # Its own server: the health it reads counts every subscription of the process.
     # Its arguments are read as execution reads them (here a literal in a fragment):
     # every queueHooksChanged document goes through the one live path.
-    world = await given_a_queue(server)
-    first = await create_hook(server, world)
-    subscriber = await authed_subscriber(server)
+    world = await given_a_queue(own_server)
+    first = await create_hook(own_server, world)
+    subscriber = await authed_subscriber(own_server)
     await subscriber.subscribe(
         """subscription($q: ID!) { ...Changes }
            fragment Changes on Subscription {
@@ -151,10 +154,10 @@ async def test_a_fragment_at_the_root_is_served_by_the_fan_out_too(server: Serve
         {"q": world.queue_id},
     )
 
-    second = await create_hook(server, world, "MISSED")
+    second = await create_hook(own_server, world, "MISSED")
     events = await next_events(subscriber, 2)
     async with httpx.AsyncClient() as client:
-        health = (await client.get(server.http.replace("/graphql", "/healthz"))).json()
+        health = (await client.get(own_server.http.replace("/graphql", "/healthz"))).json()
 
     assert events == [
         {"revision": 1, "kind": "CREATED", "hookId": first},

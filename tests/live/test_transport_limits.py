@@ -3,6 +3,7 @@
 import asyncio
 import json
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -12,14 +13,13 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from app.core.identity import ALL_PERMISSIONS, issue_token
+from tests.live.conftest import ModuleServers
 from tests.live.servers import (
     SECRET,
     TENANT,
     Server,
     Subscriber,
     authed_subscriber,
-    running_server,
-    token,
 )
 
 QUERY = "{ queues { totalCount } }"
@@ -50,11 +50,15 @@ async def post(server: Server, body: Any, headers: dict[str, str]) -> httpx.Resp
 
 
 @pytest.fixture
-def limited(sqlite_url: str) -> Any:
-    with running_server(
-        sqlite_url, MAX_QUERY_BYTES="1000", BODY_TIMEOUT_SECONDS="1", MAX_HEADER_BYTES="16384"
-    ) as server:
-        yield server
+def limited(request: pytest.FixtureRequest, module_servers: ModuleServers) -> Iterator[Server]:
+    """The module's server with small limits; no test here stops or reconfigures it."""
+    yield from module_servers.as_own_tenant(
+        "sqlite",
+        request,
+        MAX_QUERY_BYTES="1000",
+        BODY_TIMEOUT_SECONDS="1",
+        MAX_HEADER_BYTES="16384",
+    )
 
 
 async def test_a_websocket_message_over_the_body_limit_is_refused_with_1009(
@@ -94,7 +98,9 @@ async def test_the_query_size_limit_is_the_same_over_http_and_websocket(limited:
     }
     subscriber = await authed_subscriber(limited)
 
-    over_http = await post(limited, {"query": query}, {"Authorization": f"Bearer {token()}"})
+    over_http = await post(
+        limited, {"query": query}, {"Authorization": f"Bearer {limited.token()}"}
+    )
     op_id = await subscriber.subscribe(query, {})
     over_websocket = await subscriber.receive()
 
@@ -128,7 +134,7 @@ HEADERS_TOO_LARGE = {
 
 
 async def test_headers_over_the_limit_are_refused_with_431(limited: Server) -> None:
-    headers = {"Authorization": f"Bearer {token()}", "X-Padding": "p" * 20_000}
+    headers = {"Authorization": f"Bearer {limited.token()}", "X-Padding": "p" * 20_000}
 
     response = await post(limited, {"query": QUERY}, headers)
 
@@ -179,7 +185,7 @@ async def test_a_body_that_does_not_arrive_in_time_gets_408_and_the_connection_c
         sock.setblocking(False)
         head = (
             "POST /graphql HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-            f"Authorization: Bearer {token()}\r\nContent-Length: 1000\r\n\r\n"
+            f"Authorization: Bearer {limited.token()}\r\nContent-Length: 1000\r\n\r\n"
         )
         await loop.sock_sendall(sock, head.encode() + b'{"query": ')
         received = b""

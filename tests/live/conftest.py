@@ -53,7 +53,7 @@ class ModuleServers:
             shutil.copyfile(template, path)
             return f"sqlite://{path}"
         template_name: str = request.getfixturevalue("postgres_template")
-        name = database_name(f"{module}{n}")
+        name = database_name(f"live_{module}_{n}")
         url = asyncio.run(create_postgres_database(name, template=template_name))
         self._stack.callback(lambda: asyncio.run(drop_postgres_database(name)))
         return url

@@ -1,5 +1,5 @@
 // A modal: labelled by its title, Escape closes it, Tab stays inside, focus returns after.
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 import { html } from "./html.js";
 
 let dialogs = 0;
@@ -9,7 +9,10 @@ export function Dialog({ title, role = "dialog", onClose, children, describedBy 
   const box = useRef(null);
   const titleId = useRef(`dialog-title-${(dialogs += 1)}`).current;
 
-  useEffect(() => {
+  // A layout effect, not an effect: Preact runs effects after paint, so a user (or a test)
+  // quick enough to focus a field first had it taken away when the dialog focused its
+  // first control (seen: a flow schema search closed mid-typing on a busy machine).
+  useLayoutEffect(() => {
     const opener = document.activeElement;
     const first = box.current.querySelector("[autofocus]") ?? box.current.querySelector(FOCUSABLE);
     first?.focus();

@@ -13,6 +13,10 @@ PARTS = [
         "cross-replica delivery, 100/s",
         ["-m", "bench.delivery", "--changes", "200", "--rate", "100"],
     ),
+    (
+        "cross-replica delivery, 100/s, 100 subscribers",
+        ["-m", "bench.delivery", "--changes", "200", "--rate", "100", "--subscribers", "100"],
+    ),
 ]
 
 

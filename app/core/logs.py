@@ -15,6 +15,8 @@ import orjson
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+# uvicorn adds its message again with terminal colour codes, for its own formatter.
+_STANDARD.add("color_message")
 
 
 def _extras(record: logging.LogRecord) -> dict[str, Any]:

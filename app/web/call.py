@@ -6,10 +6,11 @@ with) the others need after the endpoint answers. It travels in the ASGI scope's
 `state`, the place ASGI gives each request for such facts.
 """
 
+import time
 import uuid
 from dataclasses import dataclass, field
 
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.errors import NotAuthenticated
 from app.core.identity import Principal
@@ -49,3 +50,24 @@ def call_of(scope: Scope) -> Call:
     middleware (a test driving the endpoint alone)."""
     found: Call | None = scope.get("state", {}).get(_KEY)
     return found if found is not None else start_call(scope, graphql=True)
+
+
+class CallObserver:
+    """ASGI middleware that sees each GraphQL-over-HTTP call once it has ended (other
+    routes pass untouched), however it ended; subclasses say what to do with it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not (call := call_of(scope)).graphql:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.ended(scope, call, time.perf_counter() - started)
+
+    def ended(self, scope: Scope, call: Call, seconds: float) -> None:
+        raise NotImplementedError

@@ -1,15 +1,14 @@
 """Prometheus metrics, one registry per app (tests build several apps in a process),
 and the middleware that counts and times each GraphQL request over HTTP."""
 
-import time
 from collections.abc import Callable, Collection
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
-from app.web.call import call_of
+from app.web.call import Call, CallObserver
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # Operation names are the client's to choose: past this many distinct ones, the
@@ -68,26 +67,19 @@ class Metrics:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE)
 
 
-class RequestMetrics:
+class RequestMetrics(CallObserver):
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
+        super().__init__(app)
         self.metrics = metrics
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not (call := call_of(scope)).graphql:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.metrics.observe_request(
-                # No status: an exception, which Starlette answers with 500.
-                outcome_of(call.status or 500, call.error_codes),
-                call.cache,
-                time.perf_counter() - started,
-                call.operation_name if call.principal is not None else None,
-            )
+    def ended(self, scope: Scope, call: Call, seconds: float) -> None:
+        self.metrics.observe_request(
+            # No status: an exception, which Starlette answers with 500.
+            outcome_of(call.status or 500, call.error_codes),
+            call.cache,
+            seconds,
+            call.operation_name if call.principal is not None else None,
+        )
 
 
 def outcome_of(status: int, error_codes: Collection[str]) -> str:

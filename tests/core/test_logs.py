@@ -29,3 +29,14 @@ def test_text_lines_carry_the_extras_as_key_values() -> None:
     assert line.endswith(
         ' INFO app.requests graphql request request_id=abc operation="Two words" user=None'
     )
+
+
+def test_uvicorns_coloured_copy_of_the_message_is_not_a_field() -> None:
+    record = logging.makeLogRecord(
+        {"name": "uvicorn.error", "levelno": logging.INFO, "levelname": "INFO",
+         "msg": "Started server process [%d]", "args": (7,),
+         "color_message": "Started server process [\x1b[36m%d\x1b[0m]"}
+    )  # fmt: skip
+
+    assert TextFormatter().format(record).endswith(" INFO uvicorn.error Started server process [7]")
+    assert "color_message" not in json.loads(JsonFormatter().format(record))

@@ -73,6 +73,41 @@ async def wait_for(url: str, field: str, value: int, seconds: float = 120) -> No
     raise TimeoutError(f"{field} never reached {value}")
 
 
+async def send_changes(
+    url: str,
+    token: str,
+    hook_id: str,
+    received: list[list[float]],
+    tally: Any,
+    changes: int,
+    pause: float,
+) -> list[list[float]]:
+    """Toggle the hook `changes` times; per change, how long after sending it each
+    subscriber had it (`received[i][n]` is when subscriber i got change n). `pause`
+    paces the changes; it is not synchronisation (the tally is)."""
+    subscribers = len(received)
+    per_change: list[list[float]] = []
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient() as client:
+        for n in range(changes):
+            sent = time.perf_counter()
+            response = await client.post(
+                url, headers=headers,
+                json={"query": TOGGLE, "variables": {"id": hook_id, "on": n % 2 == 0}},
+            )  # fmt: skip
+            assert "errors" not in response.json(), response.text
+            tally.expect(subscribers * (n + 1))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(tally.reached.wait(), 30)
+            arrivals = [r[n] - sent for r in received if len(r) > n]
+            missing = subscribers - len(arrivals)
+            if missing:
+                raise RuntimeError(f"{missing} subscribers never got change {n + 1}")
+            per_change.append(arrivals)
+            await asyncio.sleep(pause)
+    return per_change
+
+
 async def fan_out(url: str, subscribers: int, changes: int = 5) -> dict[str, Any]:
     from bench.rawws import Tally, connect
     from bench.registry import ours
@@ -102,27 +137,9 @@ async def fan_out(url: str, subscribers: int, changes: int = 5) -> dict[str, Any
         connect_seconds = time.perf_counter() - started
         await asyncio.sleep(1)
         after = rss_bytes(server.pid)
-        delays: list[float] = []
-        lasts: list[float] = []
-        headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient() as client:
-            for n in range(changes):
-                sent = time.perf_counter()
-                response = await client.post(
-                    server.url, headers=headers,
-                    json={"query": TOGGLE, "variables": {"id": hook_id, "on": n % 2 == 0}},
-                )  # fmt: skip
-                assert "errors" not in response.json(), response.text
-                tally.expect(subscribers * (n + 1))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(tally.reached.wait(), 30)
-                arrivals = [r[n] - sent for r in received if len(r) > n]
-                missing = subscribers - len(arrivals)
-                if missing:
-                    raise RuntimeError(f"{missing} subscribers never got change {n + 1}")
-                delays += arrivals
-                lasts.append(max(arrivals))
-                await asyncio.sleep(0.2)  # pacing between changes, not synchronisation
+        per_change = await send_changes(server.url, token, hook_id, received, tally, changes, 0.2)
+        delays = [delay for arrivals in per_change for delay in arrivals]
+        lasts = [max(arrivals) for arrivals in per_change]
         for socket in sockets:
             if socket.transport is not None:
                 socket.transport.close()

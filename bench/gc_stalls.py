@@ -20,7 +20,6 @@ its GC task swapped for the chosen policy plus the probe.
 """
 
 import asyncio
-import contextlib
 import gc
 import os
 import resource
@@ -33,7 +32,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import uvloop
 
@@ -143,17 +141,12 @@ def read_probe(pid: int, probe: Path) -> list[float]:
     return lags
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 async def sockets_run(
     url: str, policy: str, subscribers: int, idle: float, changes: int
 ) -> dict[str, float]:
     from app.core.identity import ALL_PERMISSIONS, issue_token
     from bench.data import TENANT
-    from bench.fanout import CONNECT_CONCURRENCY, TOGGLE, seed_small, wait_for
+    from bench.fanout import CONNECT_CONCURRENCY, percentile, seed_small, send_changes, wait_for
     from bench.load import cpu_seconds, rss_bytes
     from bench.rawws import Tally, connect
     from bench.registry import SECRET
@@ -186,24 +179,9 @@ async def sockets_run(
         cpu = (cpu_seconds(target.pid) - cpu_before) / (time.monotonic() - started)
         rss = rss_bytes(target.pid)
 
-        lasts: list[float] = []
-        headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient() as client:
-            for n in range(changes):
-                sent = time.perf_counter()
-                response = await client.post(
-                    target.url, headers=headers,
-                    json={"query": TOGGLE, "variables": {"id": hook_id, "on": n % 2 == 0}},
-                )  # fmt: skip
-                assert "errors" not in response.json(), response.text
-                tally.expect(subscribers * (n + 1))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(tally.reached.wait(), 30)
-                arrivals = [r[n] - sent for r in received if len(r) > n]
-                if len(arrivals) < subscribers:
-                    raise RuntimeError(f"{subscribers - len(arrivals)} never got change {n + 1}")
-                lasts.append(max(arrivals))
-                await asyncio.sleep(0.7)  # pacing: changes land at varied points of a GC tick
+        # Paced so that changes land at varied points of a GC tick.
+        per_change = await send_changes(target.url, token, hook_id, received, tally, changes, 0.7)
+        lasts = [max(arrivals) for arrivals in per_change]
         for socket in sockets:
             if socket.transport is not None:
                 socket.transport.close()

@@ -28,14 +28,16 @@ def parsed(query: str) -> DocumentNode | None:
 
 
 def operation_resolution_error(query: str, operation_name: Any) -> GraphQLError | None:
-    """The GraphQL spec's GetOperation, as a request error: a document with several
-    operations and no operationName, or none of that name. (Strawberry runs the first
+    """The GraphQL spec's GetOperation, as a request error: a document with no
+    operation, several and no operationName, or none of that name. (Strawberry runs the first
     operation when none is named; graphql-core's own error would be a server bug.)"""
     document = parsed(query)
     if document is None:
         return None  # a syntax error: parsing reports it
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if operation_name is None:
+    if not operations:
+        message = "the document has no operation to run (only fragments)"
+    elif operation_name is None:
         if len(operations) <= 1:
             return None
         message = "the document has several operations: name the one to run in `operationName`"

@@ -18,7 +18,7 @@ from graphql import GraphQLError, get_operation_ast
 from graphql import OperationType as CoreOperationType
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -124,9 +124,6 @@ class GraphQLEndpoint:
             raise RequestError(
                 405, "subscriptions are served over WebSocket", {"Allow": "POST"}
             ) from error
-        except CannotGetOperationTypeError:
-            # No operation to run: a GraphQL request error, answered as one.
-            result = ExecutionResult(data=None, errors=[_no_operation(params.operation_name)])
         return self._answer(call, result, media_type, cache_key)
 
     def _errors_only(self, call: Call, error: GraphQLError, media_type: str) -> Response:
@@ -316,15 +313,6 @@ def _operation_name(params: GraphQLParams) -> str | None:
     document = parsed(params.query)
     operation = get_operation_ast(document) if document is not None else None
     return operation.name.value if operation is not None and operation.name else None
-
-
-def _no_operation(operation_name: str | None) -> GraphQLError:
-    message = (
-        f"the document has no operation named '{operation_name}'"
-        if operation_name is not None
-        else "the document has several operations: name one with `operationName`"
-    )
-    return GraphQLError(message, extensions={"code": "OPERATION_RESOLUTION_FAILURE"})
 
 
 def _json_value(raw: bytes | str, what: str) -> Any:

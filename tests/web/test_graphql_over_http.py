@@ -160,6 +160,19 @@ async def test_several_operations_and_no_operation_name_is_a_request_error(
     assert "operationName" in error["message"]
 
 
+async def test_a_document_of_fragments_only_says_it_has_no_operation(
+    http: httpx.AsyncClient,
+) -> None:
+    response = await post(http, {"query": "fragment F on Query { queues { totalCount } }"})
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error == {
+        "message": "the document has no operation to run (only fragments)",
+        "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
+    }
+
+
 async def test_the_named_operation_of_several_runs(http: httpx.AsyncClient) -> None:
     response = await post(http, {"query": TWO_OPERATIONS, "operationName": "B"})
 

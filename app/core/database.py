@@ -13,12 +13,14 @@ MODELS_APP = "models"
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
-    connection: str | dict[str, Any] = database_url
+    connection = expand_db_url(database_url)
     if dialect_of(database_url) == "sqlite":
         # Name search runs as a regular expression (app/repositories/word_search.py);
         # SQLite has no REGEXP of its own, Tortoise registers Python's on each connection.
-        connection = expand_db_url(database_url)
         connection["credentials"]["install_regexp_functions"] = True
+    else:
+        # Tortoise hands its credentials' extra keys to asyncpg.create_pool.
+        connection["credentials"]["reset"] = keep_session
     return {
         "connections": {"default": connection},
         "apps": {
@@ -30,6 +32,16 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+async def keep_session(connection: object) -> None:
+    """asyncpg's pool resets each connection it takes back: it rolls back a transaction
+    left open and drops listeners, then by default sends a reset query (RESET ALL,
+    UNLISTEN *, CLOSE ALL, releasing advisory locks), one more round trip for every
+    query run outside a transaction. No pooled connection here changes session state
+    (LISTEN has its own connection: app/repositories/listener.py), so there is nothing
+    for that query to undo and this reset sends nothing. tests/core/test_database.py
+    checks both halves: no reset query, and an open transaction still rolled back."""
 
 
 def dialect_of(database_url: str) -> str:

@@ -11,6 +11,7 @@ from tortoise.queryset import QuerySet
 from app.core.pagination import PageRequest
 from app.models import FlowSchemaType, QueueHook, QueueHookCount, QueueHookEvent
 from app.repositories.keyset import Ordering, Window, fetch_window, window_of
+from app.repositories.queues import revision_of
 from app.repositories.rows import FlowSchemaRow, HookRow
 
 __all__ = ["FlowSchemaRow", "HookRow"]
@@ -92,6 +93,20 @@ async def existing_ids(tenant: str, hook_ids: Collection[int]) -> set[int]:
     return {int(i) for i in found}  # type: ignore[call-overload]  # Tortoise types flat values as tuples
 
 
+@dataclass(frozen=True, slots=True)
+class HookWindow:
+    """A window of a queue's hooks with what was read alongside it.
+
+    `revision` is the queue's revision read no later than the rows (in the same
+    statement on PostgreSQL), so a response built from the rows may be cached under it;
+    None when the queue is not the tenant's. `total` is the filter's total when it came
+    with the rows (None: count it with `count_in_queue`)."""
+
+    window: Window[HookRow]
+    revision: int | None
+    total: int | None
+
+
 async def list_in_queue(
     tenant: str,
     queue_id: int,
@@ -99,21 +114,33 @@ async def list_in_queue(
     sort: HookSort,
     descending: bool,
     page: PageRequest,
-) -> Window[HookRow]:
-    """A page of a queue's hooks, each with its flow schema joined in (one query): the
-    same rows from both databases."""
+) -> HookWindow:
+    """A page of a queue's hooks, each with its flow schema joined in: the same rows
+    from both databases. On PostgreSQL, the queue's revision, the total and the page
+    are one statement (one round trip, one snapshot)."""
     ordering = sort_ordering(sort, descending)
-    query = _in_queue(tenant, queue_id, hook_filter)
     connection = connections.get("default")
     if connection.capabilities.dialect != "postgres":
-        window = await fetch_window(query.select_related("flow_schema"), ordering, page)
+        revision = await revision_of(tenant, queue_id)
+        query = _in_queue(tenant, queue_id, hook_filter).select_related("flow_schema")
+        window = await fetch_window(query, ordering, page)
         rows = [HookRow.from_model(hook) for hook in window.rows]
-        return Window(rows, window.has_next, window.has_previous)
-    # The registry's hot path on PostgreSQL: SQL kept ready per shape, a row-value
-    # keyset condition the (queue_id, event, id) index serves, and plain rows.
+        return HookWindow(Window(rows, window.has_next, window.has_previous), revision, None)
     sql, args = _page_sql(tenant, queue_id, hook_filter, sort, descending, page)
-    fetched = [_hook_row(row) for row in await connection.execute_query_dict(sql, args)]
-    return window_of(fetched, query, ordering, page)
+    found = await connection.execute_query_dict(sql, args)
+
+    def unbounded() -> QuerySet[QueueHook]:
+        return _in_queue(tenant, queue_id, hook_filter)
+
+    if not found:  # the queue is not the tenant's
+        return HookWindow(window_of([], unbounded, ordering, page), None, None)
+    fetched = [_hook_row(row) for row in found if row["id"] is not None]
+    total = found[0]["total"]
+    return HookWindow(
+        window_of(fetched, unbounded, ordering, page),
+        revision=int(found[0]["revision"]),
+        total=None if total is None else int(total),
+    )
 
 
 def sort_ordering(sort: HookSort, descending: bool) -> Ordering:
@@ -125,11 +152,12 @@ PAGE_COLUMNS = (
     'h."created_at", h."created_by", h."updated_at", h."updated_by", s."name" AS "s_name", '
     's."type" AS "s_type", s."created_at" AS "s_created_at", s."updated_at" AS "s_updated_at"'
 )
+# Each sort's column in the page query, and in the page's rows (`p`) around it.
 SORT_COLUMNS = {
-    HookSort.EVENT: 'h."event"',
-    HookSort.FLOW_SCHEMA_NAME: 's."name"',
-    HookSort.ENABLED: 'h."enabled"',
-    HookSort.CREATED_AT: 'h."created_at"',
+    HookSort.EVENT: ('h."event"', 'p."event"'),
+    HookSort.FLOW_SCHEMA_NAME: ('s."name"', 'p."s_name"'),
+    HookSort.ENABLED: ('h."enabled"', 'p."enabled"'),
+    HookSort.CREATED_AT: ('h."created_at"', 'p."created_at"'),
 }
 
 
@@ -141,22 +169,55 @@ def _page_sql(
     descending: bool,
     page: PageRequest,
 ) -> tuple[str, list[Any]]:
-    where, args = _filter_sql("h", tenant, queue_id, hook_filter)
-    column = SORT_COLUMNS[sort]
+    """The registry's hot path as one statement: the tenant's queue row (none: not
+    theirs) with its revision and the filter's total from the trigger-kept counts, and
+    the page joined to it laterally (one row of nulls when the page is empty). The page
+    uses a row-value keyset condition the (queue_id, event, id) index serves."""
+    args: list[Any] = [tenant, queue_id]
+    page_where: list[str] = []
+    count_where: list[str] = []
+    for column, value in _conditions(queue_id, hook_filter):
+        if column == "queue_id":
+            page_where.append('h."queue_id" = q."id"')
+            count_where.append('c."queue_id" = q."id"')
+            continue
+        args.append(value)
+        term = _term(column, value, len(args))
+        page_where.append(f"h.{term}")
+        count_where.append(f"c.{term}")
+    if hook_filter.flow_schema_ids is not None:  # the kept counts are not per flow schema
+        total = "NULL"
+    else:
+        total = (
+            'SELECT coalesce(sum(c."count"), 0) FROM "queue_hook_count" c '
+            f"WHERE {' AND '.join(count_where)}"
+        )
+    column, outer_column = SORT_COLUMNS[sort]
     for bound, forward in ((page.after, True), (page.before, False)):
         if bound is not None:
             args += [bound.value, bound.id]
             op = ">" if forward != descending else "<"
-            where.append(f'({column}, h."id") {op} (${len(args) - 1}, ${len(args)})')
+            page_where.append(f'({column}, h."id") {op} (${len(args) - 1}, ${len(args)})')
     direction = "DESC" if descending != page.from_end else "ASC"
     sql = (
-        f'SELECT {PAGE_COLUMNS} FROM "queue_hook" h '
+        f'SELECT q."revision", ({total}) AS "total", p.* FROM "queue" q '
+        f'LEFT JOIN LATERAL (SELECT {PAGE_COLUMNS} FROM "queue_hook" h '
         'JOIN "flow_schema" s ON s."id" = h."flow_schema_id" '
-        'JOIN "queue" q ON q."id" = h."queue_id" '
-        f"WHERE {' AND '.join(where)} "
-        f'ORDER BY {column} {direction}, h."id" {direction} LIMIT {page.limit + 1}'
+        f"WHERE {' AND '.join(page_where)} "
+        f'ORDER BY {column} {direction}, h."id" {direction} LIMIT {page.limit + 1}) p ON true '
+        'WHERE q."id" = $2 AND q."tenant" = $1 '
+        # A lateral subquery's order is not promised to survive the join.
+        f'ORDER BY {outer_column} {direction}, p."id" {direction}'
     )
     return sql, args
+
+
+def _term(column: str, value: Any, position: int) -> str:
+    """`column` equal to argument `position`, or one of its values for a list."""
+    if isinstance(value, list):
+        array = "int" if column == "flow_schema_id" else "varchar"
+        return f'"{column}" = ANY(${position}::{array}[])'
+    return f'"{column}" = ${position}'
 
 
 def _hook_row(row: dict[str, Any]) -> HookRow:
@@ -199,46 +260,16 @@ async def queues_using_flow_schema(flow_schema_id: int) -> set[int]:
 
 
 async def count_in_queue(tenant: str, queue_id: int, hook_filter: HookFilter) -> int:
-    """How many hooks match; from the trigger-kept counts unless filtering by flow schema."""
+    """How many hooks match; from the trigger-kept counts unless filtering by flow schema.
+    (PostgreSQL's page statement reads the same total itself: `_page_sql`.)"""
     if hook_filter.flow_schema_ids is not None:
         return await _in_queue(tenant, queue_id, hook_filter).count()
-    connection = connections.get("default")
-    if connection.capabilities.dialect == "postgres":
-        sql, args = _count_sql(tenant, queue_id, hook_filter)
-        rows = await connection.execute_query_dict(sql, args)
-        return int(rows[0]["count"])
     counts = QueueHookCount.filter(queue_id=queue_id, queue__tenant=tenant)
     if hook_filter.events is not None:
         counts = counts.filter(event__in=[e.value for e in hook_filter.events])
     if hook_filter.enabled is not None:
         counts = counts.filter(enabled=hook_filter.enabled)
     return sum(await counts.values_list("count", flat=True))  # type: ignore[arg-type]  # Tortoise types flat values as tuples
-
-
-def _filter_sql(
-    alias: str, tenant: str, queue_id: int, hook_filter: HookFilter
-) -> tuple[list[str], list[Any]]:
-    """WHERE terms and arguments for the filter (`_conditions`) and the tenant (of the
-    queue, as `q`), on a table aliased `alias` that has the filter's columns."""
-    args: list[Any] = [tenant]
-    where = ['q."tenant" = $1']
-    for column, value in _conditions(queue_id, hook_filter):
-        args.append(value)
-        if isinstance(value, list):
-            array = "int" if column == "flow_schema_id" else "varchar"
-            where.append(f'{alias}."{column}" = ANY(${len(args)}::{array}[])')
-        else:
-            where.append(f'{alias}."{column}" = ${len(args)}')
-    return where, args
-
-
-def _count_sql(tenant: str, queue_id: int, hook_filter: HookFilter) -> tuple[str, list[Any]]:
-    where, args = _filter_sql("c", tenant, queue_id, hook_filter)
-    sql = (
-        'SELECT coalesce(sum(c."count"), 0) AS "count" FROM "queue_hook_count" c '
-        'JOIN "queue" q ON q."id" = c."queue_id" WHERE ' + " AND ".join(where)
-    )
-    return sql, args
 
 
 async def scanned_count(queue_id: int, hook_filter: HookFilter) -> int:

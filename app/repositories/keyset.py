@@ -67,13 +67,14 @@ async def fetch_window(query: QuerySet[MT], ordering: Ordering, page: PageReques
     if page.before is not None:
         bounded = bounded.filter(ordering.before(page.before))
     rows = await bounded.order_by(*ordering.order_by(page.from_end)).limit(page.limit + 1)
-    return window_of(list(rows), query, ordering, page)
+    return window_of(list(rows), lambda: query, ordering, page)
 
 
 def window_of(
-    fetched: list[M], query: QuerySet[Any], ordering: Ordering, page: PageRequest
+    fetched: list[M], unbounded: Callable[[], QuerySet[Any]], ordering: Ordering, page: PageRequest
 ) -> Window[M]:
-    """A window from `limit + 1` fetched rows (in query order) and the unbounded query."""
+    """A window from `limit + 1` fetched rows (in query order) and the unbounded query
+    (made only if a flag needs it: most pages never ask)."""
     more = len(fetched) > page.limit
     rows = fetched[: page.limit]
     if page.from_end:
@@ -87,7 +88,7 @@ def window_of(
         fixed_bound = bound
 
         async def exists() -> bool:
-            return await query.filter(outside(fixed_bound)).exists()
+            return await unbounded().filter(outside(fixed_bound)).exists()
 
         return exists
 

@@ -64,16 +64,18 @@ async def list_hooks(
     """A page of a queue's hooks, or None when the queue is not the caller's."""
     principal.require(Permission.QUEUES_READ)
     tenant = principal.tenant
-    window = await hook_repo.list_in_queue(tenant, queue_id, hook_filter, sort, descending, page)
-    # An empty page is the only case where the queue itself may be missing.
-    if not window.rows and not await queue_repo.exists(tenant, queue_id):
+    read = await hook_repo.list_in_queue(tenant, queue_id, hook_filter, sort, descending, page)
+    if read.revision is None:  # not the tenant's queue
         return None
+    kept_total = read.total
 
     async def total() -> int:
+        if kept_total is not None:
+            return kept_total
         return await hook_repo.count_in_queue(tenant, queue_id, hook_filter)
 
     ordering = hook_repo.sort_ordering(sort, descending)
-    return page_of(window, total, sort_key(sort, descending), ordering)
+    return page_of(read.window, total, sort_key(sort, descending), ordering, read.revision)
 
 
 def sort_key(sort: HookSort, descending: bool) -> str:

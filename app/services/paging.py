@@ -18,13 +18,20 @@ class Page(Generic[M]):
     total_count: Callable[[], Awaitable[int]]
     sort: str
     ordering: Ordering
+    # The revision of the queue the rows belong to, read no later than they were (the
+    # key a response built from them may be cached under); None where there is none.
+    revision: int | None = None
 
     def cursor(self, row: M) -> str:
         return encode_cursor(self.sort, self.ordering.keyset_of(row))
 
 
 def page_of(
-    window: Window[M], count: Callable[[], Awaitable[int]], sort: str, ordering: Ordering
+    window: Window[M],
+    count: Callable[[], Awaitable[int]],
+    sort: str,
+    ordering: Ordering,
+    revision: int | None = None,
 ) -> Page[M]:
     return Page(
         rows=window.rows,
@@ -33,4 +40,5 @@ def page_of(
         total_count=count,
         sort=sort,
         ordering=ordering,
+        revision=revision,
     )

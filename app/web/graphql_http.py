@@ -52,6 +52,14 @@ class GraphQLParams:
     operation_name: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class CacheSlot:
+    """A cacheable request: its key in the response cache, and the queue it reads."""
+
+    key: tuple[Any, ...]
+    queue_pk: int
+
+
 class GraphQLEndpoint:
     def __init__(
         self,
@@ -105,13 +113,22 @@ class GraphQLEndpoint:
             )
         if (problem := operation_resolution_error(params.query, params.operation_name)) is not None:
             return self._errors_only(call, problem, media_type)
-        cache_key = await self._cache_key(params, principal, media_type, call.request_id)
-        if cache_key is not None and (cached := self.cache.get(cache_key)) is not None:
-            call.cache = "hit"
-            return Response(cached, media_type=media_type, headers={"X-Response-Cache": "hit"})
+        slot = self._cache_slot(params, principal, media_type)
+        revision: int | None = None
+        if slot is not None and (cached := self.cache.get(slot.key)) is not None:
+            revision = await self._revision(principal, slot.queue_pk, call.request_id)
+            if revision == cached.revision:
+                call.cache = "hit"
+                return Response(
+                    cached.body, media_type=media_type, headers={"X-Response-Cache": "hit"}
+                )
         if (planned := await page_plans.answer(self.schema, self.settings, params.query,
                 params.variables, params.operation_name, principal)) is not None:  # fmt: skip
-            return self._answer(call, planned, media_type, cache_key)
+            # The page brought the revision it was read at.
+            return self._answer(call, planned.body, media_type, slot, planned.revision)
+        if slot is not None and revision is None:
+            # Read before executing: what execution shows is no older than it.
+            revision = await self._revision(principal, slot.queue_pk, call.request_id)
         try:
             result = await self.schema.execute(
                 params.query,
@@ -124,19 +141,22 @@ class GraphQLEndpoint:
             raise RequestError(
                 405, "subscriptions are served over WebSocket", {"Allow": "POST"}
             ) from error
-        return self._answer(call, result, media_type, cache_key)
+        return self._answer(call, result, media_type, slot, revision)
 
     def _errors_only(self, call: Call, error: GraphQLError, media_type: str) -> Response:
         """A request error found before execution, answered as execution's would be."""
-        return self._answer(call, ExecutionResult(data=None, errors=[error]), media_type, None)
+        return self._answer(call, ExecutionResult(data=None, errors=[error]), media_type)
 
     def _answer(
         self,
         call: Call,
         result: ExecutionResult | bytes,
         media_type: str,
-        cache_key: tuple[Any, ...] | None,
+        slot: CacheSlot | None = None,
+        revision: int | None = None,
     ) -> Response:
+        """The response; stored in the cache under `slot` when it has no errors and
+        there is a revision read no later than what it shows."""
         if isinstance(result, bytes):  # a page written by its plan: never an error
             response = Response(result, media_type=media_type)
             result = ExecutionResult(data=None, errors=None)
@@ -148,8 +168,8 @@ class GraphQLEndpoint:
         if _database_unavailable(result):
             response.status_code = 503
             response.headers["Retry-After"] = "1"
-        if cache_key is not None and not result.errors:
-            self.cache.put(cache_key, bytes(response.body))
+        if slot is not None and revision is not None and not result.errors:
+            self.cache.put(slot.key, revision, bytes(response.body))
             response.headers["X-Response-Cache"] = "miss"
             call.cache = "miss"
         return response
@@ -184,9 +204,10 @@ class GraphQLEndpoint:
                 parts.append(orjson.dumps({"errors": [error.formatted]}))
         return Response(b"[" + b",".join(parts) + b"]", media_type=media_type)
 
-    async def _cache_key(
-        self, params: "GraphQLParams", principal: Principal, media_type: str, request_id: str
-    ) -> tuple[Any, ...] | None:
+    def _cache_slot(
+        self, params: GraphQLParams, principal: Principal, media_type: str
+    ) -> CacheSlot | None:
+        """Where this request's answer is cached, or None if it may not be."""
         if self.cache.size <= 0:
             return None
         plan = cacheable(params.query, params.operation_name)
@@ -199,8 +220,15 @@ class GraphQLEndpoint:
             return None
         if queue_pk is None:
             return None
+        key = ResponseCache.key(
+            principal, params.query, params.operation_name, params.variables, media_type
+        )
+        return CacheSlot(key, queue_pk)
+
+    async def _revision(self, principal: Principal, queue_pk: int, request_id: str) -> int | None:
+        """The queue's revision now, or None when the caller may not read it."""
         try:
-            revision = await queue_service.revision_for_reading(principal, queue_pk)
+            return await queue_service.revision_for_reading(principal, queue_pk)
         except Exception as error:
             # Outside execution, so its error handling does not see this read.
             if not is_database_unavailable(error):
@@ -209,11 +237,6 @@ class GraphQLEndpoint:
             raise RequestError(
                 503, UNAVAILABLE, {"Retry-After": "1"}, requestId=request_id
             ) from error
-        if revision is None:
-            return None
-        return ResponseCache.key(
-            principal, params.query, params.operation_name, params.variables, media_type, revision
-        )
 
     async def _payload(self, request: Request) -> Any:
         """The request's parameters as JSON: an object, or a list of them for a batch."""

@@ -70,6 +70,7 @@ from app.graphql.hooks.types import (
     QueueHookOrder,
 )
 from app.graphql.ids import pk_of
+from app.graphql.leaves import fast_serializer
 from app.graphql.limits import OperationCost, operation_cost
 from app.graphql.relay import connection_of
 from app.graphql.schema import Schema
@@ -109,7 +110,7 @@ class PagePlan:
     # Which of PAGE_VALUES the selection shows (each is awaited once).
     page_values: tuple[tuple[str, str], ...]
 
-    async def run(self, variables: dict[str, Any], principal: Principal) -> bytes:
+    async def run(self, variables: dict[str, Any], principal: Principal) -> "PlannedPage":
         definitions = self.operation_cost.operation.variable_definitions or ()
         coerced = get_variable_values(self.schema, definitions, variables, max_errors=1)
         if isinstance(coerced, list):
@@ -117,16 +118,16 @@ class PagePlan:
         if self.operation_cost.evaluate(coerced.coerced) > self.cost_limit:
             raise _Fallback
         arguments = get_argument_values(self.root_field, self.root, coerced)
-        connection = await self._connection(arguments, principal)
-        return orjson.dumps({"data": {ROOT_FIELD: connection}})
+        page = await self._page(arguments, principal)
+        connection = None if page is None else await self._connection(page)
+        revision = None if page is None else page.revision
+        return PlannedPage(orjson.dumps({"data": {ROOT_FIELD: connection}}), revision)
 
-    async def _connection(
-        self, arguments: dict[str, Any], principal: Principal
-    ) -> dict[str, Any] | None:
+    async def _page(self, arguments: dict[str, Any], principal: Principal) -> Page[Any] | None:
         queue_pk = pk_of(arguments["queueId"], "Queue", "queueId")
         if queue_pk is None:
             return None
-        page = await hook_page(
+        return await hook_page(
             principal,
             queue_pk,
             first=arguments.get("first"),
@@ -136,11 +137,20 @@ class PagePlan:
             filter=_hook_filter(arguments.get("filter")),
             order_by=_hook_order(arguments.get("orderBy")),
         )
-        if page is None:
-            return None
+
+    async def _connection(self, page: Page[Any]) -> dict[str, Any]:
         awaited = {key: await PAGE_VALUES[key](page) for key in self.page_values}
         connection = connection_of(page, QueueHook.from_model)
         return {key: write(connection, awaited) for key, write in self.fields}
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPage:
+    """A page's response body, and the queue revision its rows were read at (None:
+    none, so it may not be cached)."""
+
+    body: bytes
+    revision: int | None
 
 
 def _hook_filter(given: dict[str, Any] | None) -> QueueHookFilter | None:
@@ -166,8 +176,8 @@ async def answer(
     variables: dict[str, Any] | None,
     operation_name: str | None,
     principal: Principal,
-) -> bytes | None:
-    """The response body for this request, or None: run it the general way.
+) -> PlannedPage | None:
+    """The response for this request, or None: run it the general way.
 
     The caller has authenticated the request, resolved its operation, and looked it
     up in the response cache; it stores what this returns there as it would any
@@ -351,7 +361,7 @@ def _leaf_type(of_type: GraphQLOutputType) -> GraphQLScalarType | GraphQLEnumTyp
 def _serialised(
     read: Write, of_type: GraphQLOutputType, leaf: GraphQLScalarType | GraphQLEnumType
 ) -> Write:
-    serialize = leaf.serialize
+    serialize = fast_serializer(leaf)
     nullable = not isinstance(of_type, GraphQLNonNull)
 
     def write(source: Any, awaited: Mapping[tuple[str, str], Any]) -> Any:

@@ -5,9 +5,10 @@ Only a query whose one root field is `queueHooks(queueId: ...)` qualifies, and
 its selection must not reach the queue itself (a rename does not move the
 revision). Everything such a response shows moves the queue's revision when it
 changes: hook writes log changes, and a flow schema rename logs an update of
-each hook that runs it. Each request reads the revision (a primary-key lookup)
-before using the cache, so a read that follows a committed write, on any
-replica, misses and sees the write: strong consistency, not a TTL.
+each hook that runs it. A request that finds an entry reads the revision (a
+primary-key lookup) before using it, so a read that follows a committed write,
+on any replica, misses and sees the write: strong consistency, not a TTL. An
+answer is stored under a revision read no later than what it shows.
 """
 
 from collections import OrderedDict
@@ -77,10 +78,22 @@ def _safe(selection_set: SelectionSetNode | None) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    revision: int
+    body: bytes
+
+
 class ResponseCache:
+    """The last answer to each distinct request, with the queue revision it shows.
+
+    Keyed without the revision, so a request with no entry is known to miss before
+    anything is read: it needs no revision read of its own, and its page can bring the
+    revision it was read at (app/web/page_plans.py)."""
+
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], CachedAnswer] = OrderedDict()
 
     @staticmethod
     def key(
@@ -89,18 +102,17 @@ class ResponseCache:
         operation_name: str | None,
         variables: dict[str, Any] | None,
         media_type: str,
-        revision: int,
     ) -> tuple[Any, ...]:
-        return (*request_key(principal, query, operation_name, variables), media_type, revision)
+        return (*request_key(principal, query, operation_name, variables), media_type)
 
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
+    def get(self, key: tuple[Any, ...]) -> CachedAnswer | None:
         found = self._entries.get(key)
         if found is not None:
             self._entries.move_to_end(key)
         return found
 
-    def put(self, key: tuple[Any, ...], body: bytes) -> None:
-        self._entries[key] = body
+    def put(self, key: tuple[Any, ...], revision: int, body: bytes) -> None:
+        self._entries[key] = CachedAnswer(revision, body)
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)

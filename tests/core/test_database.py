@@ -5,7 +5,9 @@ import asyncio
 import shutil
 from pathlib import Path
 
+import asyncpg
 import pytest
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from app.core.database import close_database, connections_in_use, dialect_of, open_database
@@ -55,6 +57,38 @@ async def test_connections_in_use_counts_the_postgres_pool(postgres_session_url:
         await close_database()
 
     assert (during, after) == (1, 0)
+
+
+async def test_a_pooled_connection_comes_back_without_a_reset_query(
+    postgres_session_url: str,
+) -> None:
+    """keep_session: asyncpg's pool sends no reset query when it takes a connection
+    back, and still rolls back a transaction left open on it."""
+    require_postgres()
+    await truncate(postgres_session_url)
+    watcher = await asyncpg.connect("postgresql://" + postgres_session_url.split("://", 1)[1])
+    await open_database(postgres_session_url)
+    try:
+        await Queue.filter(tenant="acme").count()
+        last_queries = await watcher.fetch(
+            "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state = 'idle'"
+        )
+        client = connections.get("default")
+        async with client.acquire_connection() as raw:
+            await raw.execute("BEGIN")
+            await raw.execute(
+                "INSERT INTO queue (tenant, name, type, revision, created_at, updated_at) "
+                "VALUES ('acme', 'left open', 'inbound', 0, now(), now())"
+            )
+        kept = await Queue.filter(tenant="acme").count()
+    finally:
+        await close_database()
+        await watcher.close()
+
+    assert last_queries, "the pool's connection is idle in pg_stat_activity"
+    assert all("RESET ALL" not in row["query"] for row in last_queries), last_queries
+    assert kept == 0
 
 
 async def test_connections_in_use_is_0_on_sqlite(database: str) -> None:

@@ -18,7 +18,7 @@ async def test_a_page_and_a_lookup_read_the_same_row(database: str) -> None:
     queue = await create_queue()
     hook = await create_hook(queue, await create_flow_schema("Ünïcode ✓"))
 
-    page = await hook_repo.list_in_queue(
+    read = await hook_repo.list_in_queue(
         TENANT,
         queue.pk,
         HookFilter(),
@@ -29,8 +29,8 @@ async def test_a_page_and_a_lookup_read_the_same_row(database: str) -> None:
     looked_up = await hook_repo.get(TENANT, hook.pk)
     locked = await hook_repo.lock_in_id_order([hook.pk])
 
-    assert page.rows == [looked_up] == [locked[hook.pk]]
-    assert type(page.rows[0]) is HookRow
+    assert read.window.rows == [looked_up] == [locked[hook.pk]]
+    assert type(read.window.rows[0]) is HookRow
 
 
 async def test_a_snapshot_reads_back_as_the_row_it_was_logged_from(database: str) -> None:

@@ -12,6 +12,7 @@ from datetime import UTC
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
@@ -22,7 +23,9 @@ from app.core.settings import Settings
 from app.graphql.ids import to_global_id
 from app.graphql.schema import build_schema
 from app.models import QueueHookEvent
+from app.repositories import queues as queue_repo
 from app.web import page_plans
+from app.web.page_plans import PlannedPage
 from tests.factories import OTHER_TENANT, create_flow_schema, create_hook, create_queue
 from tests.fuzzing import budget
 from tests.web.conftest import SECRET, serving
@@ -288,10 +291,13 @@ async def test_both_paths_answer_the_same_bytes(
     )
     event("path", "plan" if by_plan is not None else "general")
     if by_plan is not None:
-        assert by_plan == general.content
+        assert by_plan.body == general.content
+        # A revision to cache under exactly when the queue was the caller's
+        shown = orjson.loads(by_plan.body)["data"]["queueHooks"]
+        assert (by_plan.revision is not None) == (shown is not None)
 
 
-async def planned_answer(query: str, variables: dict[str, Any]) -> bytes | None:
+async def planned_answer(query: str, variables: dict[str, Any]) -> PlannedPage | None:
     settings = Settings(app_env="test", jwt_secret=SECRET)
     return await page_plans.answer(SCHEMA, settings, query, variables, None, PRINCIPAL)
 
@@ -304,7 +310,8 @@ async def test_the_plan_answers_the_registry_page(database: str) -> None:
     answered = await planned_answer(query, {"q": to_global_id("Queue", queue.pk), "first": 20})
 
     assert answered is not None
-    assert b'"totalCount":1' in answered
+    assert b'"totalCount":1' in answered.body
+    assert answered.revision == await queue_repo.revision_of(queue.tenant, queue.pk)
 
 
 @pytest.mark.parametrize("extra", UNPLANNED)

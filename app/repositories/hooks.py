@@ -1,4 +1,4 @@
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -127,7 +127,9 @@ async def list_in_queue(
         rows = [HookRow.from_model(hook) for hook in window.rows]
         return HookWindow(Window(rows, window.has_next, window.has_previous), revision, None)
     sql, args = _page_sql(tenant, queue_id, hook_filter, sort, descending, page)
-    found = await connection.execute_query_dict(sql, args)
+    # The driver's records as they come: execute_query_dict would copy each into a dict.
+    async with connection.acquire_connection() as driver:
+        found = await driver.fetch(sql, *args)
 
     def unbounded() -> QuerySet[QueueHook]:
         return _in_queue(tenant, queue_id, hook_filter)
@@ -220,11 +222,16 @@ def _term(column: str, value: Any, position: int) -> str:
     return f'"{column}" = ${position}'
 
 
-def _hook_row(row: dict[str, Any]) -> HookRow:
+# Members by stored value: a dict lookup, where calling the enum goes through EnumType.
+_EVENTS = {event.value: event for event in QueueHookEvent}
+_FLOW_SCHEMA_TYPES = {kind.value: kind for kind in FlowSchemaType}
+
+
+def _hook_row(row: Mapping[str, Any]) -> HookRow:
     return HookRow(
         pk=row["id"],
         queue_id=row["queue_id"],
-        event=QueueHookEvent(row["event"]),
+        event=_EVENTS[row["event"]],
         enabled=row["enabled"],
         version=row["version"],
         created_at=row["created_at"],
@@ -234,7 +241,7 @@ def _hook_row(row: dict[str, Any]) -> HookRow:
         flow_schema=FlowSchemaRow(
             pk=row["flow_schema_id"],
             name=row["s_name"],
-            type=FlowSchemaType(row["s_type"]),
+            type=_FLOW_SCHEMA_TYPES[row["s_type"]],
             created_at=row["s_created_at"],
             updated_at=row["s_updated_at"],
         ),

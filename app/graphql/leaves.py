@@ -24,13 +24,22 @@ from graphql import (
 )
 
 
+def serialized_as_is(leaf: GraphQLScalarType | GraphQLEnumType) -> type | None:
+    """The Python type whose values (that exact type) this leaf type serialises to
+    themselves: `str` for String and ID, `bool` for Boolean; None for the others."""
+    if leaf is GraphQLString or leaf is GraphQLID:
+        return str
+    if leaf is GraphQLBoolean:
+        return bool
+    return None
+
+
 def fast_serializer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
     """The leaf type's `serialize`, with the common exact cases answered directly."""
     serialize = leaf.serialize
-    if leaf is GraphQLString or leaf is GraphQLID:
-        return lambda value: value if type(value) is str else serialize(value)
-    if leaf is GraphQLBoolean:
-        return lambda value: value if type(value) is bool else serialize(value)
+    as_is = serialized_as_is(leaf)
+    if as_is is not None:
+        return lambda value: value if type(value) is as_is else serialize(value)
     if leaf is GraphQLInt:
         return lambda value: (
             value

@@ -7,8 +7,10 @@ pays for work that depends only on the document (extensions, argument conversion
 a resolver call and a completion per field), several times the cost of the rows.
 
 So for a valid document of that shape a plan is made once (`_plan`, cached by the
-document's text): the operation, its cost formula, and for every selected field
-where its value comes from and how it is serialised, in the response's key order.
+document's text): the operation, its cost formula, and the Python functions that
+write the selection, generated from it once (`_WriterSource`, as graphql-jit does):
+for every selected field where its value comes from and how it is serialised, in
+the response's key order, as one dict literal per object.
 A request then does what execution would, minus the per-field machinery:
 
 1. coerces its variables against the operation (graphql-core's own function);
@@ -17,7 +19,7 @@ A request then does what execution would, minus the per-field machinery:
    uses, which checks the `queues:read` permission, scopes by tenant, and
    validates the page arguments and cursors (app/core/pagination.py);
 4. writes the JSON from the Strawberry objects the resolver would have returned,
-   through the schema's own serialisers.
+   through the schema's own serialisers (app/graphql/leaves.py).
 
 Authentication, the operation checks and the response cache stay in the endpoint,
 around the one call to `answer`. Anything the plan does not cover takes the
@@ -35,7 +37,7 @@ generated documents and variables.
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
+from keyword import iskeyword
 from typing import Any
 
 import orjson
@@ -70,7 +72,7 @@ from app.graphql.hooks.types import (
     QueueHookOrder,
 )
 from app.graphql.ids import pk_of
-from app.graphql.leaves import fast_serializer
+from app.graphql.leaves import fast_serializer, serialized_as_is
 from app.graphql.limits import OperationCost, operation_cost
 from app.graphql.relay import connection_of
 from app.graphql.schema import Schema
@@ -93,9 +95,9 @@ class _Fallback(Exception):
     """This request is not the plan's to answer: the general path will."""
 
 
-# How one selected field is written: from the object holding it and the page's awaited
-# values, to its JSON value.
-Write = Callable[[Any, Mapping[tuple[str, str], Any]], Any]
+# Writes a selection: from the object holding it and the page's awaited values, to its
+# JSON value.
+Write = Callable[[Any, Mapping[tuple[str, str], Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +107,9 @@ class PagePlan:
     schema: GraphQLSchema
     root: FieldNode
     root_field: GraphQLField
-    # The connection's selected fields, in the response's order.
-    fields: tuple[tuple[str, Write], ...]
+    # Writes the connection's selection, in the response's order (see _WriterSource).
+    write: Write
+    source: str
     # Which of PAGE_VALUES the selection shows (each is awaited once).
     page_values: tuple[tuple[str, str], ...]
 
@@ -140,8 +143,7 @@ class PagePlan:
 
     async def _connection(self, page: Page[Any]) -> dict[str, Any]:
         awaited = {key: await PAGE_VALUES[key](page) for key in self.page_values}
-        connection = connection_of(page, QueueHook.from_model)
-        return {key: write(connection, awaited) for key, write in self.fields}
+        return self.write(connection_of(page, QueueHook.from_model), awaited)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,9 +221,8 @@ def _plan(schema: Schema, query: str, operation_name: str | None) -> PagePlan | 
     connection_type = root_field.type
     if not isinstance(connection_type, GraphQLObjectType):
         return None
-    used: list[tuple[str, str]] = []
-    fields = _object_fields(schema, connection_type, root.selection_set, used)
-    if fields is None:
+    writer = _writer(connection_type, root.selection_set)
+    if writer is None:
         return None
     return PagePlan(
         operation_cost=cost,
@@ -229,151 +230,172 @@ def _plan(schema: Schema, query: str, operation_name: str | None) -> PagePlan | 
         schema=core,
         root=root,
         root_field=root_field,
-        fields=fields,
-        page_values=tuple(dict.fromkeys(used)),
+        write=writer.compiled(),
+        source=writer.text(),
+        page_values=tuple(dict.fromkeys(writer.page_values)),
     )
 
 
-def _object_fields(
-    schema: Schema,
-    object_type: GraphQLObjectType,
-    selection_set: SelectionSetNode | None,
-    used: list[tuple[str, str]],
-) -> tuple[tuple[str, Write], ...] | None:
-    """How to write each selected field of an object, or None if any of them needs
-    the general path. Only plain fields: no aliases, directives, arguments, fragments
-    or repeats (graphql-core would merge those; the plan does not try)."""
-    if selection_set is None:
+def _writer(
+    connection_type: GraphQLObjectType, selection_set: SelectionSetNode | None
+) -> "_WriterSource | None":
+    source = _WriterSource()
+    root = source.object_function(connection_type, selection_set)
+    if root is None:
         return None
-    fields: list[tuple[str, Write]] = []
-    for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode):
+    source.root = root
+    return source
+
+
+class _WriterSource:
+    """The Python source of the functions that write one document's page, made once
+    per document: one function per selected object, returning a dict literal.
+
+    For `edges { cursor node { id event } }` under the connection it reads:
+
+        def _write_1_QueueHook(source, awaited):
+            return {
+                'id': (_c2(v) if (v := source.id) is not None else _null()),
+                'event': (_c3(v) if (v := source.event) is not None else _null()),
+            }
+
+        def _write_2_QueueHookEdge(source, awaited):
+            return {
+                'cursor': (_c1(v) if (v := source.cursor) is not None else _null()),
+                'node': (_write_1_QueueHook(v, awaited) if (v := source.node) ...),
+            }
+
+    Each leaf is read as Strawberry's default resolver reads it (the attribute of the
+    field's Python name) and serialised by the leaf type (`fast_serializer`); a
+    PAGE_VALUES field is taken from `awaited`. A null where the schema says non-null
+    raises _Fallback (`_null`), so graphql-core reports it, located. Only names made
+    here appear in the source: response keys are GraphQL names (the parser admits
+    nothing else), attributes are Python identifiers from the schema, and every other
+    value (serialisers, page-value keys) is bound by name in `names`.
+    """
+
+    def __init__(self) -> None:
+        self.names: dict[str, Any] = {"_null": _null}
+        self.functions: list[str] = []
+        self.page_values: list[tuple[str, str]] = []
+        self.root = ""
+
+    def compiled(self) -> Write:
+        namespace = dict(self.names)
+        # Only names made here are in the text: see the class doc.
+        exec(compile(self.text(), "<page plan>", "exec"), namespace)
+        written: Write = namespace[self.root]
+        return written
+
+    def text(self) -> str:
+        return "\n\n".join(self.functions)
+
+    def bind(self, value: Any) -> str:
+        """A name for `value` in the generated functions."""
+        name = f"_c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def object_function(
+        self, object_type: GraphQLObjectType, selection_set: SelectionSetNode | None
+    ) -> str | None:
+        """The name of a function writing this selection of an object, or None if any
+        selected field needs the general path. Only plain fields: no aliases,
+        directives, arguments, fragments or repeats (graphql-core would merge those;
+        the plan does not try)."""
+        if selection_set is None:
             return None
-        if selection.alias or selection.directives or selection.arguments:
-            return None
-        name = selection.name.value
-        if any(key == name for key, _ in fields):
-            return None
-        if name == "__typename":
-            fields.append((name, _constant(object_type.name)))
-            continue
+        entries: list[str] = []
+        seen: set[str] = set()
+        for selection in selection_set.selections:
+            if not isinstance(selection, FieldNode):
+                return None
+            if selection.alias or selection.directives or selection.arguments:
+                return None
+            name = selection.name.value
+            if name in seen or not name.isidentifier():
+                return None
+            seen.add(name)
+            if name == "__typename":
+                value: str | None = repr(object_type.name)
+            else:
+                value = self.field_expression(object_type, name, selection)
+            if value is None:
+                return None
+            entries.append(f"        {name!r}: {value},")
+        function = f"_write_{len(self.functions)}_{object_type.name}"
+        body = "\n".join(entries)
+        self.functions.append(f"def {function}(source, awaited):\n    return {{\n{body}\n    }}")
+        return function
+
+    def field_expression(
+        self, object_type: GraphQLObjectType, name: str, selection: FieldNode
+    ) -> str | None:
         field = object_type.fields.get(name)
         if field is None:
             return None
-        write = _field(schema, object_type, name, field, selection, used)
-        if write is None:
+        key = (object_type.name, name)
+        if key in PAGE_VALUES:
+            if _leaf_type(field.type) is None:
+                return None
+            self.page_values.append(key)
+            read = f"awaited[{self.bind(key)}]"
+        else:
+            attribute = _attribute_name(field)
+            if attribute is None:
+                return None
+            read = f"source.{attribute}"
+        return self.value_expression(read, field.type, selection)
+
+    def value_expression(
+        self, read: str, of_type: GraphQLOutputType, selection: FieldNode
+    ) -> str | None:
+        """`read`'s value written as `of_type` says, with its null check."""
+        nullable = not isinstance(of_type, GraphQLNonNull)
+        inner = of_type.of_type if isinstance(of_type, GraphQLNonNull) else of_type
+        if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+            written = f"{self.bind(fast_serializer(inner))}(v)"
+            as_is = serialized_as_is(inner)
+            if as_is is not None:  # most leaves: no call at all
+                written = f"(v if type(v) is {self.bind(as_is)} else {written})"
+        elif isinstance(inner, GraphQLObjectType):
+            function = self.object_function(inner, selection.selection_set)
+            if function is None:
+                return None
+            written = f"{function}(v, awaited)"
+        elif isinstance(inner, GraphQLList):
+            item_type = inner.of_type
+            if not isinstance(item_type, GraphQLNonNull) or not isinstance(
+                item_type.of_type, GraphQLObjectType
+            ):
+                return None
+            function = self.object_function(item_type.of_type, selection.selection_set)
+            if function is None:
+                return None
+            written = f"[{function}(item, awaited) if item is not None else _null() for item in v]"
+        else:
             return None
-        fields.append((name, write))
-    return tuple(fields)
+        if nullable:
+            return f"(None if (v := {read}) is None else {written})"
+        return f"({written} if (v := {read}) is not None else _null())"
 
 
-def _field(
-    schema: Schema,
-    object_type: GraphQLObjectType,
-    name: str,
-    field: GraphQLField,
-    selection: FieldNode,
-    used: list[tuple[str, str]],
-) -> Write | None:
-    key = (object_type.name, name)
-    if key in PAGE_VALUES:
-        leaf = _leaf_type(field.type)
-        if leaf is None:
-            return None
-        used.append(key)
-        return _serialised(lambda _source, awaited: awaited[key], field.type, leaf)
-    read = _attribute_reader(schema, field)
-    if read is None:
-        return None
-    return _value_writer(schema, field.type, read, selection, used)
+def _null() -> Any:
+    raise _Fallback  # graphql-core reports a null in a non-null field, located
 
 
-def _attribute_reader(schema: Schema, field: GraphQLField) -> Callable[[Any], Any] | None:
-    """How Strawberry resolves a field without a resolver of its own (an attribute
-    read with the schema's default resolver), or None for any other field."""
+def _attribute_name(field: GraphQLField) -> str | None:
+    """The attribute Strawberry's default resolver reads for a field without a
+    resolver of its own, or None for any other field."""
     definition = (field.extensions or {}).get("strawberry-definition")
     if not isinstance(definition, StrawberryField) or field.args:
         return None
     if not definition.is_basic_field or definition.default_resolver is not getattr:
         return None
-    return attrgetter(definition.python_name)
-
-
-def _value_writer(
-    schema: Schema,
-    of_type: GraphQLOutputType,
-    read: Callable[[Any], Any],
-    selection: FieldNode,
-    used: list[tuple[str, str]],
-) -> Write | None:
-    leaf = _leaf_type(of_type)
-    if leaf is not None:
-        return _serialised(lambda source, _awaited: read(source), of_type, leaf)
-    nullable = not isinstance(of_type, GraphQLNonNull)
-    inner = of_type.of_type if isinstance(of_type, GraphQLNonNull) else of_type
-    if isinstance(inner, GraphQLObjectType):
-        fields = _object_fields(schema, inner, selection.selection_set, used)
-        if fields is None:
-            return None
-        write_object = _object_writer(fields, nullable)
-        return lambda source, awaited: write_object(read(source), awaited)
-    if isinstance(inner, GraphQLList):
-        item_type = inner.of_type
-        if not isinstance(item_type, GraphQLNonNull) or not isinstance(
-            item_type.of_type, GraphQLObjectType
-        ):
-            return None
-        fields = _object_fields(schema, item_type.of_type, selection.selection_set, used)
-        if fields is None:
-            return None
-        write_item = _object_writer(fields, nullable=False)
-
-        def write_list(source: Any, awaited: Mapping[tuple[str, str], Any]) -> Any:
-            items = read(source)
-            if items is None:
-                if nullable:
-                    return None
-                raise _Fallback
-            return [write_item(item, awaited) for item in items]
-
-        return write_list
-    return None
-
-
-def _object_writer(
-    fields: tuple[tuple[str, Write], ...], nullable: bool
-) -> Callable[[Any, Mapping[tuple[str, str], Any]], Any]:
-    def write(value: Any, awaited: Mapping[tuple[str, str], Any]) -> Any:
-        if value is None:
-            if nullable:
-                return None
-            raise _Fallback  # graphql-core reports the null, located
-        return {key: write_field(value, awaited) for key, write_field in fields}
-
-    return write
+    name = definition.python_name
+    return name if name.isidentifier() and not iskeyword(name) else None
 
 
 def _leaf_type(of_type: GraphQLOutputType) -> GraphQLScalarType | GraphQLEnumType | None:
     inner = of_type.of_type if isinstance(of_type, GraphQLNonNull) else of_type
     return inner if isinstance(inner, GraphQLScalarType | GraphQLEnumType) else None
-
-
-def _serialised(
-    read: Write, of_type: GraphQLOutputType, leaf: GraphQLScalarType | GraphQLEnumType
-) -> Write:
-    serialize = fast_serializer(leaf)
-    nullable = not isinstance(of_type, GraphQLNonNull)
-
-    def write(source: Any, awaited: Mapping[tuple[str, str], Any]) -> Any:
-        value = read(source, awaited)
-        if value is None:
-            if nullable:
-                return None
-            raise _Fallback  # graphql-core reports the null, located
-        return serialize(value)
-
-    return write
-
-
-def _constant(value: str) -> Write:
-    return lambda _source, _awaited: value

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from app.core.base64url import encode_unpadded
 from app.core.errors import InvalidInput
 
 DEFAULT_PAGE_SIZE = 10
@@ -72,8 +73,7 @@ def encode_cursor(sort: str, keyset: Keyset) -> str:
     value: Any = keyset.value
     if isinstance(value, datetime):
         value = {"t": value.isoformat()}
-    raw = orjson.dumps([sort, value, keyset.id])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_unpadded(orjson.dumps([sort, value, keyset.id]))
 
 
 # Longer than any cursor this server issues (a name is at most 200 characters).

@@ -3,11 +3,12 @@
 import base64
 import binascii
 
+from app.core.base64url import encode_unpadded
 from app.core.errors import InvalidInput
 
 
 def to_global_id(type_name: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    return encode_unpadded(f"{type_name}:{pk}".encode())
 
 
 def parse_global_id(global_id: str) -> tuple[str, int]:

@@ -1,7 +1,7 @@
 """Relay building blocks: the Node interface and keyset connections."""
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 import strawberry
 
@@ -9,6 +9,10 @@ from app.core.pagination import MAX_PAGE_SIZE
 from app.services.paging import Page
 
 NodeType = TypeVar("NodeType")
+
+# How each field of a type is read from the repository row it is made from, by the
+# field's Python name: the one mapping from the row, for from_model and page plans.
+RowFields = dict[str, Callable[[Any], Any]]
 
 PAGE_ARGS_DESCRIPTION = f"Default 10, at most {MAX_PAGE_SIZE}."
 
@@ -25,6 +29,8 @@ Before = Annotated[str | None, strawberry.argument(description="End before this 
 @strawberry.interface(description="An object with a globally unique, opaque id.")
 class Node:
     id: strawberry.ID = strawberry.field(description="The object's global id.")
+    # Set on a type whose fields are all read from one row (None: the type is not).
+    row_fields: ClassVar[RowFields | None] = None
 
 
 @strawberry.type(description="Where a page sits in the whole list.")

@@ -60,6 +60,7 @@ from graphql import (
     specified_rules,
     validate,
 )
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from app.core.identity import Principal
@@ -67,15 +68,15 @@ from app.core.settings import Settings
 from app.graphql.core_schema import core_schema
 from app.graphql.hooks.queries import hook_page
 from app.graphql.hooks.types import (
-    QueueHook,
     QueueHookFilter,
     QueueHookOrder,
 )
 from app.graphql.ids import pk_of
 from app.graphql.leaves import fast_serializer, serialized_as_is
 from app.graphql.limits import OperationCost, operation_cost
-from app.graphql.relay import connection_of
+from app.graphql.relay import RowFields, connection_of
 from app.graphql.schema import Schema
+from app.services.hooks import HookRow
 from app.services.paging import Page
 from app.web.documents import single_root_field
 from app.web.live_documents import parsed_within_limits
@@ -143,7 +144,12 @@ class PagePlan:
 
     async def _connection(self, page: Page[Any]) -> dict[str, Any]:
         awaited = {key: await PAGE_VALUES[key](page) for key in self.page_values}
-        return self.write(connection_of(page, QueueHook.from_model), awaited)
+        # Nodes stay rows: the types made from rows read them (`_row_fields`).
+        return self.write(connection_of(page, _as_row), awaited)
+
+
+def _as_row(row: HookRow) -> HookRow:
+    return row
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,15 +341,20 @@ class _WriterSource:
         if field is None:
             return None
         key = (object_type.name, name)
+        attribute = _attribute_name(field)
+        row_fields = _row_fields(object_type)
         if key in PAGE_VALUES:
             if _leaf_type(field.type) is None:
                 return None
             self.page_values.append(key)
             read = f"awaited[{self.bind(key)}]"
-        else:
-            attribute = _attribute_name(field)
-            if attribute is None:
+        elif attribute is None:
+            return None
+        elif row_fields is not None:  # the source is a row: the type says how to read it
+            if attribute not in row_fields:
                 return None
+            read = f"{self.bind(row_fields[attribute])}(source)"
+        else:
             read = f"source.{attribute}"
         return self.value_expression(read, field.type, selection)
 
@@ -387,13 +398,22 @@ def _null() -> Any:
 def _attribute_name(field: GraphQLField) -> str | None:
     """The attribute Strawberry's default resolver reads for a field without a
     resolver of its own, or None for any other field."""
-    definition = (field.extensions or {}).get("strawberry-definition")
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(definition, StrawberryField) or field.args:
         return None
     if not definition.is_basic_field or definition.default_resolver is not getattr:
         return None
     name = definition.python_name
     return name if name.isidentifier() and not iskeyword(name) else None
+
+
+def _row_fields(object_type: GraphQLObjectType) -> RowFields | None:
+    """How the Strawberry type behind `object_type` reads its fields from a row, if it
+    is made from one (app/graphql/relay.py: Node.row_fields)."""
+    definition = (object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    origin = getattr(definition, "origin", None)
+    row_fields = getattr(origin, "row_fields", None)
+    return row_fields if isinstance(row_fields, dict) else None
 
 
 def _leaf_type(of_type: GraphQLOutputType) -> GraphQLScalarType | GraphQLEnumType | None:

@@ -19,6 +19,8 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         # SQLite has no REGEXP of its own, Tortoise registers Python's on each connection.
         connection["credentials"]["install_regexp_functions"] = True
     else:
+        # Connections in arrival order (app/core/fair_pool.py).
+        connection["engine"] = "app.core.fair_pool"
         # Tortoise hands its credentials' extra keys to asyncpg.create_pool.
         connection["credentials"]["reset"] = keep_session
     return {

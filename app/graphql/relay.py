@@ -1,14 +1,20 @@
-"""Relay building blocks: the Node interface and keyset connections."""
+"""Relay building blocks: the Node interface, finding nodes, keyset connections."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
+from app.core.identity import Principal
 from app.core.pagination import MAX_PAGE_SIZE
+from app.graphql.context import Info
+from app.graphql.ids import pk_of
 from app.services.paging import Page
 
 NodeType = TypeVar("NodeType")
+M = TypeVar("M")
+Found_co = TypeVar("Found_co", covariant=True)
 
 PAGE_ARGS_DESCRIPTION = f"Default 10, at most {MAX_PAGE_SIZE}."
 
@@ -25,6 +31,26 @@ Before = Annotated[str | None, strawberry.argument(description="End before this 
 @strawberry.interface(description="An object with a globally unique, opaque id.")
 class Node:
     id: strawberry.ID = strawberry.field(description="The object's global id.")
+
+
+@dataclass(frozen=True, slots=True)
+class NodeLookup(Generic[M, Found_co]):
+    """How to find one object of a Node type for the caller: what `node(id)`, the
+    type's own query and a field naming it by key all do, so they answer alike."""
+
+    type_name: str
+    # The service read: checks the caller's permission; None if not the caller's.
+    find: Callable[[Principal, int], Awaitable[M | None]]
+    project: Callable[[M], Found_co]
+
+    async def by_pk(self, info: Info, pk: int) -> Found_co | None:
+        row = await self.find(info.context.principal, pk)
+        return None if row is None else self.project(row)
+
+    async def by_id(self, info: Info, global_id: str) -> Found_co | None:
+        """None also for an id of another type; InvalidInput for text that is no id."""
+        pk = pk_of(global_id, self.type_name)
+        return None if pk is None else await self.by_pk(info, pk)
 
 
 @strawberry.type(description="Where a page sits in the whole list.")
@@ -59,9 +85,6 @@ class Connection(Generic[NodeType]):
     @strawberry.field(description="How many items the whole list has (costs a count query).")
     async def total_count(self) -> int:
         return await self._total_count()
-
-
-M = TypeVar("M")
 
 
 def connection_of(page: Page[M], project: Callable[[M], NodeType]) -> Connection[NodeType]:

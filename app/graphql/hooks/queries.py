@@ -8,6 +8,7 @@ from app.core.pagination import SortValue, page_request
 from app.graphql.context import Info
 from app.graphql.enums import QueueHookEvent, SortDirection
 from app.graphql.hooks.types import (
+    QUEUE_HOOKS,
     QueueHook,
     QueueHookConnection,
     QueueHookEventInfo,
@@ -161,8 +162,4 @@ class HookQueries:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The hook's id.")],
     ) -> QueueHook | None:
-        pk = pk_of(id, "QueueHook")
-        if pk is None:
-            return None
-        row = await hook_service.get_hook(info.context.principal, pk)
-        return QueueHook.from_model(row) if row else None
+        return await QUEUE_HOOKS.by_id(info, id)

@@ -8,7 +8,8 @@ from app.graphql.context import Info
 from app.graphql.enums import QueueHookEvent, SortDirection
 from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.ids import to_global_id
-from app.graphql.relay import Connection, Node
+from app.graphql.relay import Connection, Node, NodeLookup
+from app.services import hooks as hook_service
 from app.services.hooks import HookRow, HookSort
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class QueueHook(Node):
 
 
 QueueHookConnection = Connection[QueueHook]
+QUEUE_HOOKS = NodeLookup("QueueHook", hook_service.get_hook, QueueHook.from_model)
 
 
 @strawberry.type(description="A queue event as a screen shows it, e.g. in the Event dropdown.")

@@ -10,9 +10,19 @@ from app.graphql.hooks.queries import hooks_of_queue
 from app.graphql.hooks.subscriptions import QueueHookChange, QueueHookChangeConnection
 from app.graphql.hooks.types import QueueHookConnection, QueueHookFilter, QueueHookOrder
 from app.graphql.ids import to_global_id
-from app.graphql.relay import After, Before, Connection, First, Last, Node, connection_of
+from app.graphql.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    NodeLookup,
+    connection_of,
+)
 from app.models import Queue as QueueModel
 from app.services import change_log
+from app.services import queues as queue_service
 from app.services.change_feed import Change
 
 
@@ -96,3 +106,4 @@ class Queue(Node):
 
 
 QueueConnection = Connection[Queue]
+QUEUES = NodeLookup("Queue", queue_service.get_queue, Queue.from_model)

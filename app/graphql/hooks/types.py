@@ -106,3 +106,14 @@ class QueueHookFilter:
     flow_schema_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Only hooks running one of these flow schemas."
     )
+
+
+# The arguments of a page of hooks beside the Relay ones, as `queueHooks` and
+# `Queue.hooks` (one list, reached two ways) both take them.
+HookFilterArgument = Annotated[
+    QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
+]
+HookOrderArgument = Annotated[
+    QueueHookOrder | None,
+    strawberry.argument(description="The sort order; event ascending by default."),
+]

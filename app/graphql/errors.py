@@ -8,7 +8,6 @@ from app.core import errors as domain
 from app.graphql.context import Info
 from app.graphql.enums import ErrorCode, FlowSchemaType, QueueHookEvent
 from app.graphql.ids import SentIds, to_global_id
-from app.services import hooks as hook_service
 
 if TYPE_CHECKING:
     from app.graphql.hooks.types import QueueHook
@@ -80,10 +79,9 @@ class DuplicateEnabledEventError(Error):
     async def enabled_hook(
         self, info: Info
     ) -> Annotated["QueueHook", strawberry.lazy("app.graphql.hooks.types")] | None:
-        from app.graphql.hooks.types import QueueHook  # a cycle: hooks import errors
+        from app.graphql.hooks.types import QUEUE_HOOKS  # a cycle: hooks import errors
 
-        hook = await hook_service.get_hook(info.context.principal, self._pk)
-        return QueueHook.from_model(hook) if hook else None
+        return await QUEUE_HOOKS.by_pk(info, self._pk)
 
     _pk: strawberry.Private[int]
 

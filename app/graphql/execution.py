@@ -17,7 +17,7 @@ type), takes graphql-core's own path, so results and errors are the same.
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     GraphQLEnumType,
@@ -26,6 +26,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    GraphQLType,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path, UndefinedType
@@ -69,14 +70,18 @@ def _reader(field: GraphQLField) -> Callable[..., Any] | None:
     return field.resolve
 
 
+def _unwrapped(of_type: GraphQLType) -> tuple[GraphQLType, bool]:
+    """The type inside a non-null wrapper, and whether a null is allowed."""
+    if isinstance(of_type, GraphQLNonNull):
+        return of_type.of_type, False
+    return of_type, True
+
+
 def _classify(field: GraphQLField) -> _Leaf | None:
     resolve = _reader(field)
     if resolve is None:
         return None
-    of_type = field.type
-    nullable = not isinstance(of_type, GraphQLNonNull)
-    if isinstance(of_type, GraphQLNonNull):
-        of_type = of_type.of_type
+    of_type, nullable = _unwrapped(field.type)
     if not isinstance(of_type, GraphQLScalarType | GraphQLEnumType):
         return None
     return _Leaf(resolve=resolve, serialize=of_type.serialize, nullable=nullable)
@@ -100,6 +105,8 @@ class _PlannedObject:
 
 # (response name, "leaf" | "object" | "typename", what it needs)
 _Plan = list[tuple[str, str, Any]]
+_Given = TypeVar("_Given")
+_Made = TypeVar("_Made")
 
 
 class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -130,13 +137,14 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
     def _field_plan(self, field: GraphQLField, field_details_list: Any) -> _PlannedObject | None:
-        return self._memoised(  # type: ignore[no-any-return]
-            "_field_plans", field_details_list, self._plan_object, field
-        )
+        return self._memoised("_field_plans", field_details_list, self._plan_object, field)
 
-    def _memoised(self, cache: str, selection: Any, make: Any, first: Any) -> Any:
+    def _memoised(
+        self, cache: str, selection: Any, make: Callable[[_Given, Any], _Made], first: _Given
+    ) -> _Made:
         """`make(first, selection)`, once per selection of this (cached) document."""
-        plans: dict[int, Any] = self.__dict__.setdefault(cache, {})
+        # Each cache is filled by one `make`: its plans are what that `make` makes.
+        plans: dict[int, tuple[Any, _Made]] = self.__dict__.setdefault(cache, {})
         key = id(selection)
         if key not in plans:
             # Keep the selection alive with its plan: ids are reused after collection.
@@ -167,9 +175,7 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
     def _plan_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan | None:
-        return self._memoised(  # type: ignore[no-any-return]
-            "_fast_plans", grouped_field_set, self._make_plan, parent_type
-        )
+        return self._memoised("_fast_plans", grouped_field_set, self._make_plan, parent_type)
 
     def _make_plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan | None:
         if self._middleware:
@@ -199,17 +205,11 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         resolve = _reader(field)
         if resolve is None:
             return None
-        of_type = field.type
-        nullable = not isinstance(of_type, GraphQLNonNull)
-        if isinstance(of_type, GraphQLNonNull):
-            of_type = of_type.of_type
+        of_type, nullable = _unwrapped(field.type)
         is_list = isinstance(of_type, GraphQLList)
         items_nullable = False
         if isinstance(of_type, GraphQLList):
-            of_type = of_type.of_type
-            items_nullable = not isinstance(of_type, GraphQLNonNull)
-            if isinstance(of_type, GraphQLNonNull):
-                of_type = of_type.of_type
+            of_type, items_nullable = _unwrapped(of_type.of_type)
         if not isinstance(of_type, GraphQLObjectType):
             return None
         grouped, defer_usages, _ = self.collect_subfields(of_type, field_details_list)

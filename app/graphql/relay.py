@@ -1,14 +1,20 @@
-"""Relay building blocks: the Node interface and keyset connections."""
+"""Relay building blocks: the Node interface, finding nodes, keyset connections."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 import strawberry
 
+from app.core.identity import Principal
 from app.core.pagination import MAX_PAGE_SIZE
+from app.graphql.context import Info
+from app.graphql.ids import pk_of
 from app.services.paging import Page
 
 NodeType = TypeVar("NodeType")
+M = TypeVar("M")
+Found_co = TypeVar("Found_co", covariant=True)
 
 # How each field of a type is read from the repository row it is made from, by the
 # field's Python name: the one mapping from the row, for from_model and page plans.
@@ -31,6 +37,26 @@ class Node:
     id: strawberry.ID = strawberry.field(description="The object's global id.")
     # Set on a type whose fields are all read from one row (None: the type is not).
     row_fields: ClassVar[RowFields | None] = None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeLookup(Generic[M, Found_co]):
+    """How to find one object of a Node type for the caller: what `node(id)`, the
+    type's own query and a field naming it by key all do, so they answer alike."""
+
+    type_name: str
+    # The service read: checks the caller's permission; None if not the caller's.
+    find: Callable[[Principal, int], Awaitable[M | None]]
+    project: Callable[[M], Found_co]
+
+    async def by_pk(self, info: Info, pk: int) -> Found_co | None:
+        row = await self.find(info.context.principal, pk)
+        return None if row is None else self.project(row)
+
+    async def by_id(self, info: Info, global_id: str) -> Found_co | None:
+        """None also for an id of another type; InvalidInput for text that is no id."""
+        pk = pk_of(global_id, self.type_name)
+        return None if pk is None else await self.by_pk(info, pk)
 
 
 @strawberry.type(description="Where a page sits in the whole list.")
@@ -65,9 +91,6 @@ class Connection(Generic[NodeType]):
     @strawberry.field(description="How many items the whole list has (costs a count query).")
     async def total_count(self) -> int:
         return await self._total_count()
-
-
-M = TypeVar("M")
 
 
 def connection_of(page: Page[M], project: Callable[[M], NodeType]) -> Connection[NodeType]:

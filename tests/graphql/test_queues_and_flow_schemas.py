@@ -2,9 +2,13 @@
 
 from typing import Any
 
+from graphql import GraphQLObjectType
+
+from app.graphql.core_schema import core_schema
+from app.graphql.node import NODES
 from app.models import FlowSchema, FlowSchemaType, Queue, QueueHook, QueueHookEvent
 from tests.factories import OTHER_TENANT, create_flow_schema, create_hook, create_queue
-from tests.graphql.client import gid, ok
+from tests.graphql.client import SCHEMA, gid, ok
 
 DROPDOWN = """
 query($search: String, $types: [FlowSchemaType!], $first: Int, $after: String) {
@@ -153,6 +157,17 @@ async def test_queue_and_flow_schema_by_id_and_node(database: str) -> None:
         "id": gid("QueueHook", hook.pk),
         "enabled": True,
     }
+
+
+def test_node_finds_every_type_that_implements_node() -> None:
+    types = core_schema(SCHEMA).type_map.values()
+    nodes = {
+        t.name
+        for t in types
+        if isinstance(t, GraphQLObjectType) and any(i.name == "Node" for i in t.interfaces)
+    }
+
+    assert {name: lookup.type_name for name, lookup in NODES.items()} == {n: n for n in nodes}
 
 
 async def test_lookups_of_missing_ids_are_null(database: str) -> None:

@@ -2,7 +2,6 @@ from typing import Annotated
 
 import strawberry
 
-from app.core import errors as domain
 from app.graphql.context import Info
 from app.graphql.enums import FlowSchemaType
 from app.graphql.errors import (
@@ -13,6 +12,7 @@ from app.graphql.errors import (
 )
 from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.ids import SentIds
+from app.graphql.results import result_of
 from app.models import FlowSchemaType as DomainFlowSchemaType
 from app.services import flow_schemas as schema_service
 
@@ -62,13 +62,14 @@ class FlowSchemaMutations:
             CreateFlowSchemaInput, strawberry.argument(description="The new flow schema.")
         ],
     ) -> CreateFlowSchemaResult | None:
-        try:
+        async def create(_: SentIds) -> CreateFlowSchemaSuccess:
+            schema_type = DomainFlowSchemaType[input.type.name]
             row = await schema_service.create_flow_schema(
-                info.context.principal, input.name, DomainFlowSchemaType[input.type.name]
+                info.context.principal, input.name, schema_type
             )
-        except domain.InvalidInput as error:
-            return InvalidInputError.from_domain(error)
-        return CreateFlowSchemaSuccess(flow_schema=FlowSchema.from_model(row))
+            return CreateFlowSchemaSuccess(flow_schema=FlowSchema.from_model(row))
+
+        return await result_of(CreateFlowSchemaResult, create)
 
     @strawberry.mutation(description="Rename a flow schema. Needs `flows:write`.")
     async def rename_flow_schema(
@@ -77,16 +78,12 @@ class FlowSchemaMutations:
         id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],
         name: Annotated[str, strawberry.argument(description="The new name, 1 to 200 characters.")],
     ) -> RenameFlowSchemaResult | None:
-        sent = SentIds()
-        try:
-            row = await schema_service.rename_flow_schema(
-                info.context.principal, require_pk(sent, id, "FlowSchema", "id"), name
-            )
-        except domain.InvalidInput as error:
-            return InvalidInputError.from_domain(error)
-        except domain.NotFound as error:
-            return NotFoundError.from_domain(error, sent)
-        return RenameFlowSchemaSuccess(flow_schema=FlowSchema.from_model(row))
+        async def rename(sent: SentIds) -> RenameFlowSchemaSuccess:
+            pk = require_pk(sent, id, "FlowSchema", "id")
+            row = await schema_service.rename_flow_schema(info.context.principal, pk, name)
+            return RenameFlowSchemaSuccess(flow_schema=FlowSchema.from_model(row))
+
+        return await result_of(RenameFlowSchemaResult, rename)
 
     @strawberry.mutation(
         description="Delete a flow schema; refused while hooks use it. Needs `flows:write`."
@@ -96,15 +93,9 @@ class FlowSchemaMutations:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema.")],
     ) -> DeleteFlowSchemaResult | None:
-        sent = SentIds()
-        try:
-            await schema_service.delete_flow_schema(
-                info.context.principal, require_pk(sent, id, "FlowSchema", "id")
-            )
-        except domain.InvalidInput as error:
-            return InvalidInputError.from_domain(error)
-        except domain.NotFound as error:
-            return NotFoundError.from_domain(error, sent)
-        except domain.FlowSchemaInUse as error:
-            return FlowSchemaInUseError.from_domain(error)
-        return DeleteFlowSchemaSuccess(deleted_id=id)
+        async def delete(sent: SentIds) -> DeleteFlowSchemaSuccess:
+            pk = require_pk(sent, id, "FlowSchema", "id")
+            await schema_service.delete_flow_schema(info.context.principal, pk)
+            return DeleteFlowSchemaSuccess(deleted_id=id)
+
+        return await result_of(DeleteFlowSchemaResult, delete)

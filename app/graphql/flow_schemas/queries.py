@@ -6,8 +6,12 @@ import strawberry
 from app.core.pagination import page_request
 from app.graphql.context import Info
 from app.graphql.enums import FlowSchemaType
-from app.graphql.flow_schemas.types import FlowSchema, FlowSchemaConnection, FlowSchemaTypeInfo
-from app.graphql.ids import pk_of
+from app.graphql.flow_schemas.types import (
+    FLOW_SCHEMAS,
+    FlowSchema,
+    FlowSchemaConnection,
+    FlowSchemaTypeInfo,
+)
 from app.graphql.relay import After, Before, First, Last, connection_of
 from app.models import FlowSchemaType as DomainFlowSchemaType
 from app.models.enums import FLOW_SCHEMA_TYPE_WORDING, HOOK_FLOW_SCHEMA_TYPES
@@ -41,11 +45,7 @@ class FlowSchemaQueries:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The flow schema's id.")],
     ) -> FlowSchema | None:
-        pk = pk_of(id, "FlowSchema")
-        if pk is None:
-            return None
-        row = await schema_service.get_flow_schema(info.context.principal, pk)
-        return FlowSchema.from_model(row) if row else None
+        return await FLOW_SCHEMAS.by_id(info, id)
 
     @strawberry.field(
         description="The flow schema dropdown: newest first, optionally those with a word "

@@ -5,8 +5,9 @@ import strawberry
 
 from app.graphql.enums import FlowSchemaType
 from app.graphql.ids import to_global_id
-from app.graphql.relay import Connection, Node, RowFields
+from app.graphql.relay import Connection, Node, NodeLookup, RowFields
 from app.models import FlowSchema as FlowSchemaModel
+from app.services import flow_schemas as schema_service
 from app.services.flow_schemas import FlowSchemaRow
 
 
@@ -38,6 +39,7 @@ FlowSchema.row_fields = FLOW_SCHEMA_FIELDS
 
 
 FlowSchemaConnection = Connection[FlowSchema]
+FLOW_SCHEMAS = NodeLookup("FlowSchema", schema_service.get_flow_schema, FlowSchema.from_model)
 
 
 @strawberry.type(description="A flow schema type as a screen shows it.")

@@ -15,6 +15,7 @@ from app.graphql.errors import (
 )
 from app.graphql.hooks.types import QueueHook
 from app.graphql.ids import SentIds
+from app.graphql.results import result_of
 from app.models import QueueHookEvent as DomainEvent
 from app.services import hooks as hook_service
 from app.services.hooks import UNSET, HookUpdate
@@ -122,30 +123,6 @@ def _given(value: strawberry.Maybe[T | None], field: str) -> T | None:
     return value.value
 
 
-def _hook_error(
-    error: domain.DomainError,
-    sent: SentIds,
-) -> (
-    InvalidInputError
-    | NotFoundError
-    | FlowSchemaNotAllowedError
-    | DuplicateEnabledEventError
-    | VersionConflictError
-):
-    match error:
-        case domain.InvalidInput():
-            return InvalidInputError.from_domain(error)
-        case domain.NotFound():
-            return NotFoundError.from_domain(error, sent)
-        case domain.FlowSchemaNotAllowed():
-            return FlowSchemaNotAllowedError.from_domain(error)
-        case domain.DuplicateEnabledEvent():
-            return DuplicateEnabledEventError.from_domain(error)
-        case domain.VersionConflict():
-            return VersionConflictError.from_domain(error)
-    raise error
-
-
 @strawberry.type
 class HookMutations:
     @strawberry.mutation(description="Add a hook to a queue. Needs `queues:write`.")
@@ -154,8 +131,7 @@ class HookMutations:
         info: Info,
         input: Annotated[CreateQueueHookInput, strawberry.argument(description="The new hook.")],
     ) -> CreateQueueHookResult | None:
-        sent = SentIds()
-        try:
+        async def create(sent: SentIds) -> CreateQueueHookSuccess:
             row = await hook_service.create_hook(
                 info.context.principal,
                 queue_id=require_pk(sent, input.queue_id, "Queue", "queueId"),
@@ -163,14 +139,9 @@ class HookMutations:
                 flow_schema_id=require_pk(sent, input.flow_schema_id, "FlowSchema", "flowSchemaId"),
                 enabled=input.enabled,
             )
-        except (
-            domain.InvalidInput,
-            domain.NotFound,
-            domain.FlowSchemaNotAllowed,
-            domain.DuplicateEnabledEvent,
-        ) as error:
-            return _hook_error(error, sent)  # type: ignore[return-value]  # any hook error; the except above lets through only this union's
-        return CreateQueueHookSuccess(hook=QueueHook.from_model(row))
+            return CreateQueueHookSuccess(hook=QueueHook.from_model(row))
+
+        return await result_of(CreateQueueHookResult, create)
 
     @strawberry.mutation(
         description="Change a hook's event, flow schema or State; fields not sent keep their "
@@ -184,8 +155,7 @@ class HookMutations:
             strawberry.argument(description="The hook and the fields to change."),
         ],
     ) -> UpdateQueueHookResult | None:
-        sent = SentIds()
-        try:
+        async def update(sent: SentIds) -> UpdateQueueHookSuccess:
             event = _given(input.event, "event")
             flow_schema_id = _given(input.flow_schema_id, "flowSchemaId")
             enabled = _given(input.enabled, "enabled")
@@ -200,15 +170,9 @@ class HookMutations:
             row = await hook_service.update_hook(
                 info.context.principal, require_pk(sent, input.id, "QueueHook", "id"), update
             )
-        except (
-            domain.InvalidInput,
-            domain.NotFound,
-            domain.FlowSchemaNotAllowed,
-            domain.DuplicateEnabledEvent,
-            domain.VersionConflict,
-        ) as error:
-            return _hook_error(error, sent)
-        return UpdateQueueHookSuccess(hook=QueueHook.from_model(row))
+            return UpdateQueueHookSuccess(hook=QueueHook.from_model(row))
+
+        return await result_of(UpdateQueueHookResult, update)
 
     @strawberry.mutation(
         description="The State switch: enable or disable a hook. Needs `queues:write`."
@@ -233,9 +197,8 @@ class HookMutations:
             ),
         ] = False,
     ) -> SetQueueHookEnabledResult | None:
-        principal = info.context.principal
-        sent = SentIds()
-        try:
+        async def switch(sent: SentIds) -> SetQueueHookEnabledSuccess:
+            principal = info.context.principal
             pk = require_pk(sent, id, "QueueHook", "id")
             if enabled and replace_enabled:
                 switched = await hook_service.enable_replacing(principal, pk, expected_version)
@@ -248,14 +211,9 @@ class HookMutations:
             row = await hook_service.update_hook(
                 principal, pk, HookUpdate(enabled=enabled, expected_version=expected_version)
             )
-        except (
-            domain.InvalidInput,
-            domain.NotFound,
-            domain.DuplicateEnabledEvent,
-            domain.VersionConflict,
-        ) as error:
-            return _hook_error(error, sent)  # type: ignore[return-value]  # any hook error; the except above lets through only this union's
-        return SetQueueHookEnabledSuccess(hook=QueueHook.from_model(row))
+            return SetQueueHookEnabledSuccess(hook=QueueHook.from_model(row))
+
+        return await result_of(SetQueueHookEnabledResult, switch)
 
     @strawberry.mutation(
         description="Bulk remove: all of the hooks are removed in one transaction, or none are "
@@ -268,9 +226,8 @@ class HookMutations:
             list[strawberry.ID], strawberry.argument(description="The hooks to remove.")
         ],
     ) -> DeleteQueueHooksResult | None:
-        principal = info.context.principal
-        sent = SentIds()
-        try:
+        async def delete(sent: SentIds) -> DeleteQueueHooksSuccess:
+            principal = info.context.principal
             hooks = _distinct_hooks(ids, sent)
             pks = [pk for pk in hooks.values() if pk is not None]
             if None in hooks.values():  # ids of other types name no hook
@@ -278,11 +235,11 @@ class HookMutations:
                 names = [i for i, pk in hooks.items() if pk is None or pk in missing]
                 raise domain.NotFound("queue hook", names=names)
             deleted = await hook_service.delete_hooks(principal, pks)
-        except (domain.InvalidInput, domain.NotFound) as error:
-            return _hook_error(error, sent)  # type: ignore[return-value]  # any hook error; the except above lets through only this union's
-        return DeleteQueueHooksSuccess(
-            deleted_ids=[strawberry.ID(sent.name("QueueHook", pk)) for pk in deleted]
-        )
+            return DeleteQueueHooksSuccess(
+                deleted_ids=[strawberry.ID(sent.name("QueueHook", pk)) for pk in deleted]
+            )
+
+        return await result_of(DeleteQueueHooksResult, delete)
 
 
 def _distinct_hooks(ids: list[strawberry.ID], sent: SentIds) -> dict[str, int | None]:

@@ -8,6 +8,9 @@ from app.core.pagination import SortValue, page_request
 from app.graphql.context import Info
 from app.graphql.enums import QueueHookEvent, SortDirection
 from app.graphql.hooks.types import (
+    QUEUE_HOOKS,
+    HookFilterArgument,
+    HookOrderArgument,
     QueueHook,
     QueueHookConnection,
     QueueHookEventInfo,
@@ -44,32 +47,6 @@ def _hook_filter(given: QueueHookFilter | None) -> HookFilter:
         enabled=given.enabled,
         flow_schema_ids=flow_schema_ids,
     )
-
-
-async def hooks_of_queue(
-    info: Info,
-    queue_pk: int,
-    *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    filter: QueueHookFilter | None,
-    order_by: QueueHookOrder | None,
-) -> QueueHookConnection | None:
-    found = await hook_page(
-        info.context.principal,
-        queue_pk,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        filter=filter,
-        order_by=order_by,
-    )
-    if found is None:
-        return None
-    return connection_of(found, QueueHook.from_model)
 
 
 async def hook_page(
@@ -131,19 +108,14 @@ class HookQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
-        ] = None,
-        order_by: Annotated[
-            QueueHookOrder | None,
-            strawberry.argument(description="The sort order; event ascending by default."),
-        ] = None,
+        filter: HookFilterArgument = None,
+        order_by: HookOrderArgument = None,
     ) -> QueueHookConnection | None:
         queue_pk = pk_of(queue_id, "Queue", "queueId")
         if queue_pk is None:
             return None
-        return await hooks_of_queue(
-            info,
+        found = await hook_page(
+            info.context.principal,
             queue_pk,
             first=first,
             after=after,
@@ -152,6 +124,7 @@ class HookQueries:
             filter=filter,
             order_by=order_by,
         )
+        return None if found is None else connection_of(found, QueueHook.from_model)
 
     @strawberry.field(
         description="One hook, or null if it does not exist for your tenant. Needs `queues:read`."
@@ -161,8 +134,4 @@ class HookQueries:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The hook's id.")],
     ) -> QueueHook | None:
-        pk = pk_of(id, "QueueHook")
-        if pk is None:
-            return None
-        row = await hook_service.get_hook(info.context.principal, pk)
-        return QueueHook.from_model(row) if row else None
+        return await QUEUE_HOOKS.by_id(info, id)

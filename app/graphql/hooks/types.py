@@ -9,7 +9,8 @@ from app.graphql.context import Info
 from app.graphql.enums import QueueHookEvent, SortDirection
 from app.graphql.flow_schemas.types import FlowSchema
 from app.graphql.ids import to_global_id
-from app.graphql.relay import Connection, Node, RowFields
+from app.graphql.relay import Connection, Node, NodeLookup, RowFields
+from app.services import hooks as hook_service
 from app.services.hooks import HookRow, HookSort
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ QueueHook.row_fields = QUEUE_HOOK_FIELDS
 
 
 QueueHookConnection = Connection[QueueHook]
+QUEUE_HOOKS = NodeLookup("QueueHook", hook_service.get_hook, QueueHook.from_model)
 
 
 @strawberry.type(description="A queue event as a screen shows it, e.g. in the Event dropdown.")
@@ -116,3 +118,14 @@ class QueueHookFilter:
     flow_schema_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Only hooks running one of these flow schemas."
     )
+
+
+# The arguments of a page of hooks beside the Relay ones, as `queueHooks` and
+# `Queue.hooks` (one list, reached two ways) both take them.
+HookFilterArgument = Annotated[
+    QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
+]
+HookOrderArgument = Annotated[
+    QueueHookOrder | None,
+    strawberry.argument(description="The sort order; event ascending by default."),
+]

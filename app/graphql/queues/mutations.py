@@ -2,12 +2,12 @@ from typing import Annotated
 
 import strawberry
 
-from app.core import errors as domain
 from app.graphql.context import Info
 from app.graphql.enums import QueueType
 from app.graphql.errors import InvalidInputError, NotFoundError, require_pk
 from app.graphql.ids import SentIds, to_global_id
 from app.graphql.queues.types import Queue
+from app.graphql.results import result_of
 from app.models import QueueType as DomainQueueType
 from app.services import queues as queue_service
 
@@ -58,13 +58,12 @@ class QueueMutations:
         info: Info,
         input: Annotated[CreateQueueInput, strawberry.argument(description="The new queue.")],
     ) -> CreateQueueResult | None:
-        try:
-            row = await queue_service.create_queue(
-                info.context.principal, input.name, DomainQueueType[input.type.name]
-            )
-        except domain.InvalidInput as error:
-            return InvalidInputError.from_domain(error)
-        return CreateQueueSuccess(queue=Queue.from_model(row))
+        async def create(_: SentIds) -> CreateQueueSuccess:
+            queue_type = DomainQueueType[input.type.name]
+            row = await queue_service.create_queue(info.context.principal, input.name, queue_type)
+            return CreateQueueSuccess(queue=Queue.from_model(row))
+
+        return await result_of(CreateQueueResult, create)
 
     @strawberry.mutation(description="Rename a queue. Needs `queues:write`.")
     async def rename_queue(
@@ -73,16 +72,12 @@ class QueueMutations:
         id: Annotated[strawberry.ID, strawberry.argument(description="The queue.")],
         name: Annotated[str, strawberry.argument(description="The new name, 1 to 200 characters.")],
     ) -> RenameQueueResult | None:
-        sent = SentIds()
-        try:
-            row = await queue_service.rename_queue(
-                info.context.principal, require_pk(sent, id, "Queue", "id"), name
-            )
-        except domain.InvalidInput as error:
-            return InvalidInputError.from_domain(error)
-        except domain.NotFound as error:
-            return NotFoundError.from_domain(error, sent)
-        return RenameQueueSuccess(queue=Queue.from_model(row))
+        async def rename(sent: SentIds) -> RenameQueueSuccess:
+            pk = require_pk(sent, id, "Queue", "id")
+            row = await queue_service.rename_queue(info.context.principal, pk, name)
+            return RenameQueueSuccess(queue=Queue.from_model(row))
+
+        return await result_of(RenameQueueResult, rename)
 
     @strawberry.mutation(
         description="Delete a queue and, in the same transaction, all its hooks. "
@@ -93,18 +88,14 @@ class QueueMutations:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The queue.")],
     ) -> DeleteQueueResult | None:
-        sent = SentIds()
-        try:
-            deleted = await queue_service.delete_queue(
-                info.context.principal, require_pk(sent, id, "Queue", "id")
+        async def delete(sent: SentIds) -> DeleteQueueSuccess:
+            queue_pk = require_pk(sent, id, "Queue", "id")
+            deleted = await queue_service.delete_queue(info.context.principal, queue_pk)
+            return DeleteQueueSuccess(
+                deleted_id=strawberry.ID(sent.name("Queue", deleted.queue_id)),
+                deleted_hook_ids=[
+                    strawberry.ID(to_global_id("QueueHook", pk)) for pk in deleted.hook_ids
+                ],
             )
-        except domain.InvalidInput as error:
-            return InvalidInputError.from_domain(error)
-        except domain.NotFound as error:
-            return NotFoundError.from_domain(error, sent)
-        return DeleteQueueSuccess(
-            deleted_id=strawberry.ID(sent.name("Queue", deleted.queue_id)),
-            deleted_hook_ids=[
-                strawberry.ID(to_global_id("QueueHook", pk)) for pk in deleted.hook_ids
-            ],
-        )
+
+        return await result_of(DeleteQueueResult, delete)

@@ -4,8 +4,7 @@ import strawberry
 
 from app.core.pagination import page_request
 from app.graphql.context import Info
-from app.graphql.ids import pk_of
-from app.graphql.queues.types import Queue, QueueConnection
+from app.graphql.queues.types import QUEUES, Queue, QueueConnection
 from app.graphql.relay import After, Before, First, Last, connection_of
 from app.services import queues as queue_service
 
@@ -20,11 +19,7 @@ class QueueQueries:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The queue's id.")],
     ) -> Queue | None:
-        pk = pk_of(id, "Queue")
-        if pk is None:
-            return None
-        row = await queue_service.get_queue(info.context.principal, pk)
-        return Queue.from_model(row) if row else None
+        return await QUEUES.by_id(info, id)
 
     @strawberry.field(
         description="Your tenant's queues by name, optionally those with a word that starts "

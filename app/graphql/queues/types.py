@@ -6,13 +6,28 @@ import strawberry
 from app.core.pagination import DEFAULT_PAGE_SIZE, page_request
 from app.graphql.context import Info
 from app.graphql.enums import QueueType
-from app.graphql.hooks.queries import hooks_of_queue
+from app.graphql.hooks.queries import hook_page
 from app.graphql.hooks.subscriptions import QueueHookChange, QueueHookChangeConnection
-from app.graphql.hooks.types import QueueHookConnection, QueueHookFilter, QueueHookOrder
+from app.graphql.hooks.types import (
+    HookFilterArgument,
+    HookOrderArgument,
+    QueueHook,
+    QueueHookConnection,
+)
 from app.graphql.ids import to_global_id
-from app.graphql.relay import After, Before, Connection, First, Last, Node, connection_of
+from app.graphql.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    NodeLookup,
+    connection_of,
+)
 from app.models import Queue as QueueModel
 from app.services import change_log
+from app.services import queues as queue_service
 from app.services.change_feed import Change
 
 
@@ -37,16 +52,11 @@ class Queue(Node):
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: Annotated[
-            QueueHookFilter | None, strawberry.argument(description="Only the hooks that match.")
-        ] = None,
-        order_by: Annotated[
-            QueueHookOrder | None,
-            strawberry.argument(description="The sort order; event ascending by default."),
-        ] = None,
+        filter: HookFilterArgument = None,
+        order_by: HookOrderArgument = None,
     ) -> QueueHookConnection:
-        found = await hooks_of_queue(
-            info,
+        found = await hook_page(
+            info.context.principal,
             self._pk,
             first=first,
             after=after,
@@ -57,7 +67,7 @@ class Queue(Node):
         )
         if found is None:  # deleted between loading the queue and listing its hooks
             raise LookupError(f"queue {self._pk} disappeared")
-        return found
+        return connection_of(found, QueueHook.from_model)
 
     @strawberry.field(
         description="The queue's recent hook changes, newest first, from the retained change "
@@ -96,3 +106,4 @@ class Queue(Node):
 
 
 QueueConnection = Connection[Queue]
+QUEUES = NodeLookup("Queue", queue_service.get_queue, Queue.from_model)

@@ -6,16 +6,19 @@ that waiter runs finds the connection free and takes it; the waiter goes back to
 the end of the line. Under load (more requests in flight than connections) this
 splits requests into those that barge and those overtaken again and again: with 32
 requests in flight on 5 connections, the page benchmark's p50 was 32 ms and its p99
-640 ms; handed out in order, both land near the time the line takes to move (p50
-and p99 in the README). A FIFO semaphore with one permit per connection goes in
-front of the pool: asyncio's Semaphore hands a released permit straight to its
-first waiter, so nobody barges, and a permit holder always finds a connection.
+640 ms; in order, 75 and 110 ms (wrk --latency, the same run conditions).
+
+So callers line up on an asyncio.Lock (FIFO, and it does not let a newcomer past a
+woken waiter) and only the one at the head waits on asyncpg's queue, where it
+then has nobody to be overtaken by. Nothing is held beyond the wait: a connection
+that is never given back (Tortoise does not release one whose BEGIN failed) costs
+what it costs asyncpg, whose pool takes a lost connection's slot back itself.
 
 This is a Tortoise engine module (`client_class`, as `tortoise.backends.asyncpg`
 has): app/core/database.py names it in the connection config. The client differs
 from Tortoise's asyncpg client only in `create_pool`, the method it offers for
-making the pool; Tortoise calls `acquire`, `release` and the pool's life-cycle
-methods on what it returns. tests/core/test_fair_pool.py checks the order.
+making the pool; FairPool has exactly the methods Tortoise calls on a pool.
+tests/core/test_fair_pool.py checks the order.
 """
 
 import asyncio
@@ -28,33 +31,36 @@ from tortoise.backends.asyncpg.client import AsyncpgDBClient
 class FairPool:
     """An asyncpg pool whose `acquire` serves callers first come, first served."""
 
-    def __init__(self, pool: asyncpg.Pool, size: int) -> None:
+    def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._turns = asyncio.Semaphore(size)
+        self._line = asyncio.Lock()
 
     async def acquire(self) -> Any:
-        await self._turns.acquire()
-        try:
+        async with self._line:
             return await self._pool.acquire()
-        except BaseException:
-            self._turns.release()
-            raise
 
     async def release(self, connection: Any) -> None:
-        try:
-            await self._pool.release(connection)
-        finally:
-            self._turns.release()
+        await self._pool.release(connection)
 
-    def __getattr__(self, name: str) -> Any:
-        # close, terminate, expire_connections, get_size...: the pool's own.
-        return getattr(self._pool, name)
+    async def close(self) -> None:
+        await self._pool.close()
+
+    def terminate(self) -> None:
+        self._pool.terminate()
+
+    async def expire_connections(self) -> None:
+        await self._pool.expire_connections()
+
+    def get_size(self) -> int:
+        return int(self._pool.get_size())
+
+    def get_idle_size(self) -> int:
+        return int(self._pool.get_idle_size())
 
 
 class FairAsyncpgDBClient(AsyncpgDBClient):
     async def create_pool(self, **kwargs: Any) -> Any:
-        pool = await asyncpg.create_pool(None, **kwargs)
-        return FairPool(pool, int(kwargs["max_size"]))
+        return FairPool(await asyncpg.create_pool(None, **kwargs))
 
 
 client_class = FairAsyncpgDBClient

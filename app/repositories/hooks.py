@@ -180,8 +180,10 @@ def _page_sql(
     count_where: list[str] = []
     for column, value in _conditions(queue_id, hook_filter):
         if column == "queue_id":
-            page_where.append('h."queue_id" = q."id"')
-            count_where.append('c."queue_id" = q."id"')
+            # The argument, not q."id": a constant makes the total an InitPlan run
+            # once, where a reference to q re-ran it for every row of the page.
+            page_where.append('h."queue_id" = $2')
+            count_where.append('c."queue_id" = $2')
             continue
         args.append(value)
         term = _term(column, value, len(args))

@@ -31,6 +31,7 @@ from graphql import (
 )
 from graphql.language import Visitor
 
+from app.graphql.core_schema import core_schema
 from app.graphql.extensions import parsed_document
 from app.graphql.schema import Schema
 
@@ -74,7 +75,7 @@ def live_request(
     """The subscriber's arguments; None if the variables do not coerce (execution
     reports why)."""
     assert isinstance(schema, Schema), "built by app.graphql.schema.build_schema"
-    graphql_schema = schema._schema
+    graphql_schema = core_schema(schema)
     coerced = get_variable_values(
         graphql_schema, document.operation.variable_definitions or (), variables
     )
@@ -106,7 +107,7 @@ def _live_document(schema: Schema, query: str, operation_name: str | None) -> Li
     if document is None:
         return None
     # Valid as execution validates: the schema's own rules (depth, aliases) included.
-    if validate(schema._schema, document, (*specified_rules, *schema.validation_rules)):
+    if validate(core_schema(schema), document, (*specified_rules, *schema.validation_rules)):
         return None
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.SUBSCRIPTION:

@@ -112,6 +112,9 @@ class ResponseCache:
         return found
 
     def put(self, key: tuple[Any, ...], revision: int, body: bytes) -> None:
+        found = self._entries.get(key)
+        if found is not None and found.revision > revision:
+            return  # a slower request read earlier: keep the newer answer
         self._entries[key] = CachedAnswer(revision, body)
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:

@@ -6,6 +6,7 @@ import httpx
 
 from app.core.identity import ALL_PERMISSIONS, issue_token
 from app.models import QueueHookEvent
+from app.web.response_cache import CachedAnswer, ResponseCache
 from tests.factories import OTHER_TENANT, create_flow_schema, create_hook, create_queue
 from tests.graphql.client import gid
 from tests.web.conftest import SECRET
@@ -106,3 +107,15 @@ async def test_a_page_that_shows_the_queue_is_not_cached(http: httpx.AsyncClient
     responses = [await read(http, {"q": gid("Queue", queue.pk)}, query) for _ in range(2)]
 
     assert all("x-response-cache" not in r.headers for r in responses)
+
+
+def test_an_answer_read_earlier_never_replaces_a_newer_one() -> None:
+    """A slow request that read revision 1 finishes after a fast one stored revision 2:
+    the entry keeps revision 2, which later reads at revision 2 can use."""
+    cache = ResponseCache(size=4)
+    key = ("acme", "query", None, b"{}", "application/json")
+    cache.put(key, 2, b"new")
+    cache.put(key, 1, b"old")
+    cache.put(key, 2, b"new again")
+
+    assert cache.get(key) == CachedAnswer(2, b"new again")

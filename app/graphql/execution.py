@@ -34,6 +34,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from app.graphql.leaves import fast_serializer
+
 
 @dataclass(frozen=True, slots=True)
 class _Leaf:
@@ -84,7 +86,7 @@ def _classify(field: GraphQLField) -> _Leaf | None:
     of_type, nullable = _unwrapped(field.type)
     if not isinstance(of_type, GraphQLScalarType | GraphQLEnumType):
         return None
-    return _Leaf(resolve=resolve, serialize=of_type.serialize, nullable=nullable)
+    return _Leaf(resolve=resolve, serialize=fast_serializer(of_type), nullable=nullable)
 
 
 class _Fallback(Exception):

@@ -8,7 +8,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -21,8 +21,9 @@ MAX_PAGE_SIZE = 100
 SortValue = str | int | bool | datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Keyset:
+# A NamedTuple, not a frozen dataclass: one is made for every row of every page, and a
+# frozen dataclass's __init__ costs about three times a tuple's.
+class Keyset(NamedTuple):
     value: SortValue
     id: int
 

@@ -1,7 +1,9 @@
 """Keyset windows over a Tortoise queryset, shared by every repository."""
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from tortoise.expressions import Q
@@ -20,12 +22,15 @@ class Ordering:
 
     field: str
     descending: bool
+    # Reads `field` from a row, following relations ("flow_schema__name"): made once,
+    # since every row of every page is read with it.
+    _value_of: Callable[[Any], Any] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_value_of", attrgetter(self.field.replace("__", ".")))
 
     def keyset_of(self, row: Any) -> Keyset:
-        value = row
-        for part in self.field.split("__"):
-            value = getattr(value, part)
-        return Keyset(value=value, id=row.pk)
+        return Keyset(self._value_of(row), row.pk)
 
     def after(self, key: Keyset) -> Q:
         return self._beyond(key, "lt" if self.descending else "gt")

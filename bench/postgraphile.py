@@ -26,7 +26,7 @@ QUERY = """query Registry($c: QueueHookCondition, $first: Int, $after: Cursor, $
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { cursor node {
-      id event enabled version updatedAt updatedBy flowSchemaBySchemaId { id name type } } }
+      id event enabled version updatedAt updatedBy flowSchemaByFlowSchemaId { id name type } } }
   }
 }"""  # noqa: E501
 ORDERS = {False: ["EVENT_ASC", "PRIMARY_KEY_ASC"], True: ["EVENT_DESC", "PRIMARY_KEY_DESC"]}

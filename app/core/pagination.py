@@ -8,6 +8,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 import orjson
@@ -127,6 +128,10 @@ def _sort_value(raw: Any, value_type: type[SortValue]) -> SortValue | None:
             return moment.astimezone(UTC)
         except (ValueError, OverflowError):
             return None
+    if issubclass(value_type, StrEnum):  # a column of an enum's values holds no other
+        if not isinstance(raw, str) or raw not in {member.value for member in value_type}:
+            return None
+        return raw
     if value_type is str:
         if not isinstance(raw, str) or "\x00" in raw or len(raw) > MAX_SORTED_TEXT:
             return None

@@ -103,3 +103,18 @@ async def test_a_crafted_cursor_is_bad_user_input(
 def test_a_cursor_of_the_issue_is_refused_before_any_query() -> None:
     with pytest.raises(Exception, match="after is not a cursor this server issued"):
         decode_cursor(encode('["EVENT:asc",5,1]'), "EVENT:asc", str, "after")
+
+
+@pytest.mark.parametrize("value", ["zzz", "Joined", "joined ", ""])
+async def test_an_event_cursor_holds_an_event(database: str, value: str) -> None:
+    """The event column holds the events' values only: any other text in an EVENT
+    cursor was crafted (on SQLite it reached the ORM, which raised an internal error)."""
+    queue = await create_queue()
+    await create_hook(queue, await create_flow_schema())
+    query = "query($q: ID!, $c: String) { queueHooks(queueId: $q, after: $c) { nodes { id } } }"
+    cursor = encode(orjson.dumps(["EVENT:asc", value, 1]).decode())
+
+    result = await run(query, {"q": gid("Queue", queue.pk), "c": cursor})
+
+    codes = [error["extensions"]["code"] for error in result.errors]
+    assert codes == ["BAD_USER_INPUT"], result.errors

@@ -27,7 +27,7 @@ from app.services.paging import Page
 
 # What each order's cursor carries: the sorted column's values.
 SORT_VALUE_TYPES: dict[HookSort, type[SortValue]] = {
-    HookSort.EVENT: str,
+    HookSort.EVENT: DomainEvent,
     HookSort.FLOW_SCHEMA_NAME: str,
     HookSort.ENABLED: bool,
     HookSort.CREATED_AT: datetime,

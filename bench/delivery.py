@@ -73,7 +73,9 @@ async def measure(changes: int, rate: float, subscribers: int = 1) -> dict[str, 
         started = time.perf_counter()
         await toggle(client, a.http, headers, hook, on=True)
         for subscriber in listening:
-            await subscriber.receive(within=30)
+            message = await subscriber.receive(within=30)
+            warmed = message["payload"]["data"]["queueHooksChanged"]["revision"]
+            assert warmed == after + 1, message
         setup_ms = (time.perf_counter() - started) * 1000
         first = after + 2  # the hook's creation was `after`, the warm-up change after + 1
         sent: dict[int, float] = {}

@@ -9,6 +9,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any, NamedTuple
 
 import orjson
@@ -129,9 +130,7 @@ def _sort_value(raw: Any, value_type: type[SortValue]) -> SortValue | None:
         except (ValueError, OverflowError):
             return None
     if issubclass(value_type, StrEnum):  # a column of an enum's values holds no other
-        if not isinstance(raw, str) or raw not in {member.value for member in value_type}:
-            return None
-        return raw
+        return raw if isinstance(raw, str) and raw in _values_of(value_type) else None
     if value_type is str:
         if not isinstance(raw, str) or "\x00" in raw or len(raw) > MAX_SORTED_TEXT:
             return None
@@ -145,3 +144,8 @@ def _sort_value(raw: Any, value_type: type[SortValue]) -> SortValue | None:
     if value_type is bool:
         return raw if type(raw) is bool else None
     return None
+
+
+@cache
+def _values_of(enum: type[StrEnum]) -> frozenset[str]:
+    return frozenset(member.value for member in enum)

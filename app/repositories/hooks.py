@@ -8,7 +8,7 @@ from tortoise import connections
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from app.core.pagination import Keyset, PageRequest
+from app.core.pagination import MAX_ID, Keyset, PageRequest
 from app.models import FlowSchemaType, QueueHook, QueueHookCount, QueueHookEvent
 from app.repositories.keyset import Ordering, Window, fetch_window, window_of
 from app.repositories.queues import revision_of
@@ -239,8 +239,8 @@ def _page_select(where: list[str]) -> str:
     )
 
 
-# Stored event values sort the same in Python as under any PostgreSQL collation: they
-# are lowercase ASCII letters only.
+# Stored event values sort the same in Python as under PostgreSQL's collations: they are
+# lowercase ASCII letters only (tests/repositories/test_hook_pages.py checks the database's).
 _EVENT_VALUES = frozenset(event.value for event in QueueHookEvent)
 
 
@@ -254,29 +254,38 @@ def _by_event(
     limit: int,
 ) -> str:
     """A page sorted by event and filtered by `events`, as one index range per event,
-    merged: `(queue_id, event) = (q, e) AND id > cursor id` reads at most `limit`
-    entries, so a page costs the same at 1,000 hooks as at 100,000. A scan over
-    `event = ANY(...)` from the cursor on would read every row of the events between
-    (PostgreSQL 15 has no skip scan): up to seven eighths of the queue.
+    merged: `(queue_id, event) = (q, e) AND id > n` reads at most `limit` entries, so a
+    page costs the same at 1,000 hooks as at 100,000. A scan over `event = ANY(...)`
+    from the cursor on would read every row of the events between (PostgreSQL 15 has no
+    skip scan): up to seven eighths of the queue.
 
     Each cursor (`bounds`: keyset, whether rows must sort above it) is resolved per
-    event: a whole event, its rows past the cursor's id, or none of it. A cursor whose
-    value is no event (a cursor is untrusted) stays a row comparison PostgreSQL makes."""
+    event into an id bound: the whole event, its rows past the cursor's id, or none.
+    Always the same condition with another argument, so the statement's text (which
+    the driver prepares and caches) depends on how many events there are, not on
+    where the cursor falls. A cursor whose value is no event (a cursor is untrusted;
+    the API refuses one) stays a row comparison PostgreSQL makes."""
     branches = []
     for event in events:
         args.append(event)
         branch = [*where, f'h."event" = ${len(args)}']
-        for bound, ascending in bounds:
+        for bound, above in bounds:
             value = bound.value
             if not isinstance(value, str) or value not in _EVENT_VALUES:
                 args += [value, bound.id]
-                op = ">" if ascending else "<"
+                op = ">" if above else "<"
                 branch.append(f'(h."event", h."id") {op} (${len(args) - 1}, ${len(args)})')
-            elif event == value:
-                args.append(bound.id)
-                branch.append(f'h."id" {">" if ascending else "<"} ${len(args)}')
-            elif (event > value) != ascending:  # the whole event is on the far side
-                branch.append("false")
+                continue
+            # Rows above: id > n; below: id <= n (ids are 1 to MAX_ID, which is int4's
+            # largest: n stays within the column's type).
+            if event == value:
+                n = bound.id if above else bound.id - 1
+            elif (event > value) == above:  # the whole event is on the page's side
+                n = 0 if above else MAX_ID
+            else:
+                n = MAX_ID if above else 0
+            args.append(n)
+            branch.append(f'h."id" {">" if above else "<="} ${len(args)}')
         branches.append(f"({_page_select(branch)} {order})")
     if not branches:  # filtered by no event at all
         return f"{_page_select([*where, 'false'])} {order}"

@@ -1,12 +1,16 @@
 """A page of a queue's hooks is exactly the rows the filter, order and cursors select,
-on both databases: PostgreSQL reads it with SQL of its own (one index range per event
-when filtered by events), SQLite through the ORM. Checked against the same selection
-made in Python from every row, over seeded random filters, orders and cursors,
-including cursors on rows the filter drops, and (on PostgreSQL, whose SQL resolves a
-cursor per event) cursor values that are no event. The API refuses those
-(tests/graphql/test_cursors.py); the repository still reads them exactly."""
+with the right page flags and total, on both databases: PostgreSQL reads it with SQL
+of its own (one index range per event when filtered by events), SQLite through the
+ORM. Checked against the same selection made in Python from every row, over seeded
+random filters, orders and cursors, including cursors on rows the filter drops, and
+(on PostgreSQL, whose SQL resolves a cursor per event) cursor values that are no
+event. The API refuses those (tests/graphql/test_cursors.py); the repository still
+reads them exactly."""
 
 import random
+from dataclasses import dataclass
+
+from tortoise import connections
 
 from app.core.database import dialect_of
 from app.core.pagination import Keyset, PageRequest
@@ -21,53 +25,95 @@ EVENTS = list(QueueHookEvent)
 FOREIGN_VALUES = ["", "a", "bridgedx", "joinee", "zzz"]
 
 
+@dataclass(frozen=True)
+class Hook:
+    event: str
+    pk: int
+    enabled: bool
+    schema: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.event, self.pk)
+
+
+@dataclass(frozen=True)
+class Expected:
+    ids: list[int]
+    has_next: bool
+    has_previous: bool
+    total: int
+
+
 def expected(
-    rows: list[tuple[str, int, bool, int]],
-    hook_filter: HookFilter,
-    descending: bool,
-    page: PageRequest,
-) -> list[int]:
-    """The page's ids, selected from every (event, id, enabled, flow schema) of the queue."""
+    hooks: list[Hook], hook_filter: HookFilter, descending: bool, page: PageRequest
+) -> Expected:
+    """The page, selected from every hook of the queue as the API documents it: the
+    flags say whether rows of the filter lie beyond each end (a cursor's own row
+    counts as lying before a page that starts after it)."""
     events = None if hook_filter.events is None else {e.value for e in hook_filter.events}
     schemas = hook_filter.flow_schema_ids
-    kept = [
-        (event, pk)
-        for event, pk, enabled, schema in rows
-        if (events is None or event in events)
-        and (hook_filter.enabled is None or enabled == hook_filter.enabled)
-        and (schemas is None or schema in schemas)
-    ]
-    kept.sort(reverse=descending)
-    if page.after is not None:
-        after = tuple(page.after)
-        kept = [k for k in kept if (k < after if descending else k > after)]
-    if page.before is not None:
-        before = tuple(page.before)
-        kept = [k for k in kept if (k > before if descending else k < before)]
-    chosen = kept[max(len(kept) - page.limit, 0) :] if page.from_end else kept[: page.limit]
-    return [pk for _, pk in chosen]
+    kept = sorted(
+        (
+            h.key
+            for h in hooks
+            if (events is None or h.event in events)
+            and (hook_filter.enabled is None or h.enabled == hook_filter.enabled)
+            and (schemas is None or h.schema in schemas)
+        ),
+        reverse=descending,
+    )
+
+    def before(key: tuple[str, int], bound: tuple[str, int]) -> bool:
+        return key > bound if descending else key < bound
+
+    after = None if page.after is None else (str(page.after.value), page.after.id)
+    until = None if page.before is None else (str(page.before.value), page.before.id)
+    window = kept
+    if after is not None:
+        window = [k for k in window if before(after, k)]
+    if until is not None:
+        window = [k for k in window if before(k, until)]
+    more = len(window) > page.limit
+    chosen = window[max(len(window) - page.limit, 0) :] if page.from_end else window[: page.limit]
+    if page.from_end:
+        has_previous = more
+        has_next = until is not None and any(not before(k, until) for k in kept)
+    else:
+        has_next = more
+        has_previous = after is not None and any(not before(after, k) for k in kept)
+    return Expected([pk for _, pk in chosen], has_next, has_previous, len(kept))
 
 
-def a_cursor(rng: random.Random, rows: list[tuple[str, int, bool, int]], foreign: bool) -> Keyset:
-    event, pk, _, _ = rng.choice(rows)
+def a_cursor(rng: random.Random, hooks: list[Hook], foreign: bool) -> Keyset:
+    hook = rng.choice(hooks)
     if foreign and rng.random() < 0.2:
-        return Keyset(rng.choice(FOREIGN_VALUES), pk)
-    return Keyset(event, pk)
+        return Keyset(rng.choice(FOREIGN_VALUES), hook.pk)
+    return Keyset(hook.event, hook.pk)
 
 
 async def test_every_page_is_the_rows_its_filter_order_and_cursors_select(database: str) -> None:
     rng = random.Random(20261130)
     queue = await create_queue()
     schemas = [await create_flow_schema(f"Schema {n}") for n in range(3)]
-    foreign = dialect_of(database) == "postgres"
-    rows: list[tuple[str, int, bool, int]] = []
-    for _ in range(80):
-        event = rng.choice(EVENTS)
+    postgres = dialect_of(database) == "postgres"
+    hooks: list[Hook] = []
+    for n in range(90):
+        event = EVENTS[n] if n < len(EVENTS) else rng.choice(EVENTS)  # every event, then any
         # At most one enabled hook per event and queue (the domain's rule).
-        enabled = not any(e == event.value and on for e, _, on, _ in rows) and rng.random() < 0.5
+        enabled = (
+            not any(h.event == event.value and h.enabled for h in hooks) and rng.random() < 0.5
+        )
         schema = rng.choice(schemas)
-        hook = await create_hook(queue, schema, event, enabled)
-        rows.append((event.value, hook.pk, enabled, schema.pk))
+        created = await create_hook(queue, schema, event, enabled)
+        hooks.append(Hook(event.value, created.pk, enabled, schema.pk))
+    # Hooks of the same events in a queue of the same tenant and in another tenant's: a
+    # page must never show them.
+    for tenant in (TENANT, "another-tenant"):
+        other = await create_queue("Other", tenant=tenant)
+        other_schema = await create_flow_schema("Other schema", tenant=tenant)
+        for event in EVENTS:
+            await create_hook(other, other_schema, event, False)
 
     for case in range(300):
         events = rng.choice([None, [], rng.sample(EVENTS, rng.randint(1, 4))])
@@ -79,8 +125,8 @@ async def test_every_page_is_the_rows_its_filter_order_and_cursors_select(databa
             flow_schema_ids=rng.choice([None, [s.pk for s in rng.sample(schemas, 2)]]),
         )
         descending = rng.random() < 0.5
-        after = a_cursor(rng, rows, foreign) if rng.random() < 0.6 else None
-        before = a_cursor(rng, rows, foreign) if rng.random() < 0.3 else None
+        after = a_cursor(rng, hooks, postgres) if rng.random() < 0.6 else None
+        before = a_cursor(rng, hooks, postgres) if rng.random() < 0.3 else None
         page = PageRequest(
             limit=rng.randint(0, 12), after=after, before=before, from_end=rng.random() < 0.3
         )
@@ -89,6 +135,22 @@ async def test_every_page_is_the_rows_its_filter_order_and_cursors_select(databa
             TENANT, queue.pk, hook_filter, HookSort.EVENT, descending, page
         )
 
-        want = expected(rows, hook_filter, descending, page)
-        got = [row.pk for row in read.window.rows]
-        assert got == want, (case, hook_filter, descending, page)
+        want = expected(hooks, hook_filter, descending, page)
+        context = (case, hook_filter, descending, page)
+        assert [row.pk for row in read.window.rows] == want.ids, context
+        if read.total is not None:  # PostgreSQL's page brings it, unless by flow schema
+            assert read.total == want.total, context
+        foreign = any(
+            b is not None and b.value not in {e.value for e in EVENTS} for b in (after, before)
+        )
+        if not foreign:  # the flags ask the ORM, which takes only events
+            assert await read.window.has_next() == want.has_next, context
+            assert await read.window.has_previous() == want.has_previous, context
+
+    if postgres:
+        # The SQL decides in Python which events lie wholly before or after a cursor:
+        # the column's collation must sort them as Python does.
+        found = await connections.get("default").execute_query_dict(
+            'SELECT DISTINCT "event" FROM "queue_hook" ORDER BY "event"'
+        )
+        assert [row["event"] for row in found] == sorted(e.value for e in EVENTS)

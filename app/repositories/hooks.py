@@ -8,7 +8,7 @@ from tortoise import connections
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from app.core.pagination import MAX_ID, Keyset, PageRequest
+from app.core.pagination import PageRequest
 from app.models import FlowSchemaType, QueueHook, QueueHookCount, QueueHookEvent
 from app.repositories.keyset import Ordering, Window, fetch_window, window_of
 from app.repositories.queues import revision_of
@@ -178,9 +178,6 @@ def _page_sql(
     args: list[Any] = [tenant, queue_id]
     page_where: list[str] = []
     count_where: list[str] = []
-    # Sorted by event and filtered by events: one index range per event (_by_event).
-    events: list[str] | None = None
-    counted = hook_filter.flow_schema_ids is None  # the kept counts are not per flow schema
     for column, value in _conditions(queue_id, hook_filter):
         if column == "queue_id":
             # The argument, not q."id": a constant makes the total an InitPlan run
@@ -188,16 +185,11 @@ def _page_sql(
             page_where.append('h."queue_id" = $2')
             count_where.append('c."queue_id" = $2')
             continue
-        if column == "event" and sort is HookSort.EVENT:
-            events = list(dict.fromkeys(value))
-            if not counted:  # an argument no term reads has no type PostgreSQL can tell
-                continue
         args.append(value)
         term = _term(column, value, len(args))
+        page_where.append(f"h.{term}")
         count_where.append(f"c.{term}")
-        if column != "event" or events is None:
-            page_where.append(f"h.{term}")
-    if not counted:
+    if hook_filter.flow_schema_ids is not None:  # the kept counts are not per flow schema
         total = "NULL"
     else:
         total = (
@@ -205,95 +197,23 @@ def _page_sql(
             f"WHERE {' AND '.join(count_where)}"
         )
     column, outer_column = SORT_COLUMNS[sort]
-    direction = "DESC" if descending != page.from_end else "ASC"
-    order = f'ORDER BY {column} {direction}, h."id" {direction} LIMIT {page.limit + 1}'
-    # Each cursor, and whether the page's rows sort above it.
-    bounds = [
-        (bound, forward != descending)
-        for bound, forward in ((page.after, True), (page.before, False))
-        if bound is not None
-    ]
-    if events is not None:
-        rows = _by_event(events, page_where, bounds, args, order, direction, page.limit + 1)
-    else:
-        for bound, ascending in bounds:
+    for bound, forward in ((page.after, True), (page.before, False)):
+        if bound is not None:
             args += [bound.value, bound.id]
-            op = ">" if ascending else "<"
+            op = ">" if forward != descending else "<"
             page_where.append(f'({column}, h."id") {op} (${len(args) - 1}, ${len(args)})')
-        rows = f"{_page_select(page_where)} {order}"
+    direction = "DESC" if descending != page.from_end else "ASC"
     sql = (
         f'SELECT q."revision", ({total}) AS "total", p.* FROM "queue" q '
-        f"LEFT JOIN LATERAL ({rows}) p ON true "
+        f'LEFT JOIN LATERAL (SELECT {PAGE_COLUMNS} FROM "queue_hook" h '
+        'JOIN "flow_schema" s ON s."id" = h."flow_schema_id" '
+        f"WHERE {' AND '.join(page_where)} "
+        f'ORDER BY {column} {direction}, h."id" {direction} LIMIT {page.limit + 1}) p ON true '
         'WHERE q."id" = $2 AND q."tenant" = $1 '
         # A lateral subquery's order is not promised to survive the join.
         f'ORDER BY {outer_column} {direction}, p."id" {direction}'
     )
     return sql, args
-
-
-def _page_select(where: list[str]) -> str:
-    return (
-        f'SELECT {PAGE_COLUMNS} FROM "queue_hook" h '
-        'JOIN "flow_schema" s ON s."id" = h."flow_schema_id" '
-        f"WHERE {' AND '.join(where)}"
-    )
-
-
-# Stored event values sort the same in Python as under PostgreSQL's collations: they are
-# lowercase ASCII letters only (tests/repositories/test_hook_pages.py checks the database's).
-_EVENT_VALUES = frozenset(event.value for event in QueueHookEvent)
-
-
-def _by_event(
-    events: list[str],
-    where: list[str],
-    bounds: list[tuple[Keyset, bool]],
-    args: list[Any],
-    order: str,
-    direction: str,
-    limit: int,
-) -> str:
-    """A page sorted by event and filtered by `events`, as one index range per event,
-    merged: `(queue_id, event) = (q, e) AND id > n` reads at most `limit` entries, so a
-    page costs the same at 1,000 hooks as at 100,000. A scan over `event = ANY(...)`
-    from the cursor on would read every row of the events between (PostgreSQL 15 has no
-    skip scan): up to seven eighths of the queue.
-
-    Each cursor (`bounds`: keyset, whether rows must sort above it) is resolved per
-    event into an id bound: the whole event, its rows past the cursor's id, or none.
-    Always the same condition with another argument, so the statement's text (which
-    the driver prepares and caches) depends on how many events there are, not on
-    where the cursor falls. A cursor whose value is no event (a cursor is untrusted;
-    the API refuses one) stays a row comparison PostgreSQL makes."""
-    branches = []
-    for event in events:
-        args.append(event)
-        branch = [*where, f'h."event" = ${len(args)}']
-        for bound, above in bounds:
-            value = bound.value
-            if not isinstance(value, str) or value not in _EVENT_VALUES:
-                args += [value, bound.id]
-                op = ">" if above else "<"
-                branch.append(f'(h."event", h."id") {op} (${len(args) - 1}, ${len(args)})')
-                continue
-            # Rows above: id > n; below: id <= n (ids are 1 to MAX_ID, which is int4's
-            # largest: n stays within the column's type).
-            if event == value:
-                n = bound.id if above else bound.id - 1
-            elif (event > value) == above:  # the whole event is on the page's side
-                n = 0 if above else MAX_ID
-            else:
-                n = MAX_ID if above else 0
-            args.append(n)
-            branch.append(f'h."id" {">" if above else "<="} ${len(args)}')
-        branches.append(f"({_page_select(branch)} {order})")
-    if not branches:  # filtered by no event at all
-        return f"{_page_select([*where, 'false'])} {order}"
-    if len(branches) == 1:
-        return branches[0][1:-1]
-    merged = " UNION ALL ".join(branches)
-    merged_order = f'ORDER BY u."event" {direction}, u."id" {direction} LIMIT {limit}'
-    return f"SELECT * FROM ({merged}) u {merged_order}"
 
 
 def _term(column: str, value: Any, position: int) -> str:

@@ -105,11 +105,11 @@ def cpu_seconds(root_pid: int) -> float:
     return sum(_cpu(pid) for pid in _tree(root_pid)) / TICKS
 
 
-def database_cpu_seconds(database: str) -> float:
-    """User + system CPU of the PostgreSQL backends connected to `database` (their
-    titles read `postgres: [cluster: ]user database host(port) state`): other
-    databases' clients on the same server are not counted."""
-    total = 0
+def database_cpu_ticks(database: str) -> dict[int, int]:
+    """User + system CPU, in clock ticks, of each PostgreSQL backend connected to
+    `database` (their titles read `postgres: [cluster: ]user database host(port)
+    state`): other databases' clients on the same server are not counted."""
+    found: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -118,8 +118,21 @@ def database_cpu_seconds(database: str) -> float:
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
         if title.startswith("postgres:") and f" {database} " in title:
-            total += _cpu(int(entry.name))
-    return total / TICKS
+            found[int(entry.name)] = _cpu(int(entry.name))
+    return found
+
+
+def database_cpu_spent(before: dict[int, int], after: dict[int, int]) -> float:
+    """Seconds the backends spent between two readings, each backend against its own
+    earlier reading: a backend that exited in between (say another server's idle pool
+    connection) drops out, instead of taking its whole past CPU off the sum, which
+    read as negative figures. What an exited backend spent between the readings is
+    not counted (it is gone from /proc), so a figure can be low, never negative."""
+    ticks = 0
+    for pid, now in after.items():
+        earlier = before.get(pid, 0)
+        ticks += now - earlier if now >= earlier else now  # a lower count: a reused pid
+    return ticks / TICKS
 
 
 def database_connections(root_pid: int, port: int = 5432) -> int:
@@ -210,7 +223,7 @@ def wrk(
         check=True,
     )
     spent = cpu_seconds(server_pid) - before
-    db_spent = _database_cpu(database) - db_before
+    db_spent = database_cpu_spent(db_before, _database_cpu(database))
     out = done.stdout
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]  # wrk always prints it; a crash here is the message
     errors = 0
@@ -236,8 +249,8 @@ def wrk(
     )
 
 
-def _database_cpu(database: str | None) -> float:
-    return database_cpu_seconds(database) if database is not None else 0.0
+def _database_cpu(database: str | None) -> dict[int, int]:
+    return database_cpu_ticks(database) if database is not None else {}
 
 
 def _max_latency(out: str) -> float:

@@ -65,42 +65,41 @@ async def measure(changes: int, rate: float, subscribers: int = 1) -> dict[str, 
         for subscriber in listening:
             await subscriber.subscribe(CHANGES, {"q": world.queue_id, "after": after})
         headers = {"Authorization": f"Bearer {token()}"}
-        client = httpx.AsyncClient()  # one keep-alive connection, as a UI has
-        # A subscribe message has no answer: B may still be setting subscriptions up
-        # (100 of them take a few hundred ms) when the first change comes. The runs
-        # measured that setup whenever it was still going (p99 of 200-500 ms, from the
-        # first ~20 changes queued behind it), so one change, timed apart, waits for it.
-        started = time.perf_counter()
-        await toggle(client, a.http, headers, hook, on=True)
-        for subscriber in listening:
-            message = await subscriber.receive(within=30)
-            warmed = message["payload"]["data"]["queueHooksChanged"]["revision"]
-            assert warmed == after + 1, message
-        setup_ms = (time.perf_counter() - started) * 1000
-        first = after + 2  # the hook's creation was `after`, the warm-up change after + 1
-        sent: dict[int, float] = {}
-        answered: dict[int, float] = {}
-        received: dict[int, float] = {}  # when the last subscriber got it
-
-        async def receive(subscriber: Subscriber) -> None:
-            got = 0
-            while got < changes:
-                message = await subscriber.receive(within=30)
-                at = time.perf_counter()
-                change = message["payload"]["data"]["queueHooksChanged"]["revision"]
-                received[change] = max(received.get(change, 0.0), at)
-                got += 1
-
-        readers = [asyncio.create_task(receive(subscriber)) for subscriber in listening]
-        interval = 1 / rate if rate else 0.0
-        for i in range(changes):
+        async with httpx.AsyncClient() as client:  # one keep-alive connection, as a UI has
+            # A subscribe message has no answer: B may still be setting subscriptions up
+            # (100 of them take a few hundred ms) when the first change comes. The runs
+            # measured that setup whenever it was still going (p99 of 200-500 ms, from the
+            # first ~20 changes queued behind it), so one change, timed apart, waits for it.
             started = time.perf_counter()
-            sent[first + i] = started
-            await toggle(client, a.http, headers, hook, on=i % 2 == 1)
-            answered[first + i] = time.perf_counter()
-            if interval:
-                await asyncio.sleep(max(0.0, started + interval - time.perf_counter()))
-        await client.aclose()
+            await toggle(client, a.http, headers, hook, on=True)
+            for subscriber in listening:
+                message = await subscriber.receive(within=30)
+                warmed = message["payload"]["data"]["queueHooksChanged"]["revision"]
+                assert warmed == after + 1, message
+            setup_ms = (time.perf_counter() - started) * 1000
+            first = after + 2  # the hook's creation was `after`, the warm-up change after + 1
+            sent: dict[int, float] = {}
+            answered: dict[int, float] = {}
+            received: dict[int, float] = {}  # when the last subscriber got it
+
+            async def receive(subscriber: Subscriber) -> None:
+                got = 0
+                while got < changes:
+                    message = await subscriber.receive(within=30)
+                    at = time.perf_counter()
+                    change = message["payload"]["data"]["queueHooksChanged"]["revision"]
+                    received[change] = max(received.get(change, 0.0), at)
+                    got += 1
+
+            readers = [asyncio.create_task(receive(subscriber)) for subscriber in listening]
+            interval = 1 / rate if rate else 0.0
+            for i in range(changes):
+                started = time.perf_counter()
+                sent[first + i] = started
+                await toggle(client, a.http, headers, hook, on=i % 2 == 1)
+                answered[first + i] = time.perf_counter()
+                if interval:
+                    await asyncio.sleep(max(0.0, started + interval - time.perf_counter()))
         await asyncio.gather(*readers)
         for subscriber in listening:
             await subscriber.close()

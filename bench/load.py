@@ -105,11 +105,16 @@ def cpu_seconds(root_pid: int) -> float:
     return sum(_cpu(pid) for pid in _tree(root_pid)) / TICKS
 
 
-def database_cpu_ticks(database: str) -> dict[int, int]:
+# A backend: its pid and its start time (clock ticks after boot), so that a pid the
+# kernel hands to a new process later is another backend.
+Backend = tuple[int, int]
+
+
+def database_cpu_ticks(database: str) -> dict[Backend, int]:
     """User + system CPU, in clock ticks, of each PostgreSQL backend connected to
     `database` (their titles read `postgres: [cluster: ]user database host(port)
     state`): other databases' clients on the same server are not counted."""
-    found: dict[int, int] = {}
+    found: dict[Backend, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -117,22 +122,21 @@ def database_cpu_ticks(database: str) -> dict[int, int]:
             title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-        if title.startswith("postgres:") and f" {database} " in title:
-            found[int(entry.name)] = _cpu(int(entry.name))
+        if not (title.startswith("postgres:") and f" {database} " in title):
+            continue
+        if (fields := _stat(int(entry.name))) is not None:
+            found[(int(entry.name), int(fields[19]))] = int(fields[11]) + int(fields[12])
     return found
 
 
-def database_cpu_spent(before: dict[int, int], after: dict[int, int]) -> float:
+def database_cpu_spent(before: dict[Backend, int], after: dict[Backend, int]) -> float:
     """Seconds the backends spent between two readings, each backend against its own
-    earlier reading: a backend that exited in between (say another server's idle pool
-    connection) drops out, instead of taking its whole past CPU off the sum, which
-    read as negative figures. What an exited backend spent between the readings is
-    not counted (it is gone from /proc), so a figure can be low, never negative."""
-    ticks = 0
-    for pid, now in after.items():
-        earlier = before.get(pid, 0)
-        ticks += now - earlier if now >= earlier else now  # a lower count: a reused pid
-    return ticks / TICKS
+    earlier reading (none: it started in between). A backend that exited in between
+    (say another server's idle pool connection) drops out, instead of taking its whole
+    past CPU off the sum, which read as negative figures; what it spent between the
+    readings is lost with it (it is gone from /proc), so a figure can be low, never
+    negative."""
+    return sum(now - before.get(backend, 0) for backend, now in after.items()) / TICKS
 
 
 def database_connections(root_pid: int, port: int = 5432) -> int:
@@ -157,11 +161,17 @@ def database_connections(root_pid: int, port: int = 5432) -> int:
 
 
 def _cpu(pid: int) -> int:
+    fields = _stat(pid)
+    return 0 if fields is None else int(fields[11]) + int(fields[12])
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat's fields after the command name (utime is [11], stime [12],
+    the start time [19]); None when the process is gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError):
-        return 0
-    return int(fields[11]) + int(fields[12])
+        return None
 
 
 def rss_bytes(root_pid: int) -> int:
@@ -249,7 +259,7 @@ def wrk(
     )
 
 
-def _database_cpu(database: str | None) -> dict[int, int]:
+def _database_cpu(database: str | None) -> dict[Backend, int]:
     return database_cpu_ticks(database) if database is not None else {}
 
 

@@ -108,7 +108,8 @@ def test_a_cursor_of_the_issue_is_refused_before_any_query() -> None:
 @pytest.mark.parametrize("value", ["zzz", "Joined", "joined ", ""])
 async def test_an_event_cursor_holds_an_event(database: str, value: str) -> None:
     """The event column holds the events' values only: any other text in an EVENT
-    cursor was crafted (it used to be taken as a sort value, with no error at all)."""
+    cursor was crafted. It used to be taken as a sort value: no error on PostgreSQL, an
+    internal error from the ORM on SQLite."""
     queue = await create_queue()
     await create_hook(queue, await create_flow_schema())
     query = "query($q: ID!, $c: String) { queueHooks(queueId: $q, after: $c) { nodes { id } } }"
